@@ -1,0 +1,98 @@
+"""Optimizers, learning-rate schedules and weight penalties, all on the flat parameter vector.
+
+An optimizer is `step(theta, g, lr, state)`: it updates `theta` in place from the gradient
+`g`; `state` is a dict it owns (velocities, moments, step count), empty at the start.
+"""
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+Array = np.ndarray
+MU, RHO, BETA1, BETA2, EPS = 0.9, 0.9, 0.9, 0.999, 1e-8
+
+
+def _buf(state: dict, key: str, like: Array) -> Array:
+    v = state.get(key)
+    if v is None:
+        v = state[key] = np.zeros_like(like)
+    return v
+
+
+def sgd(theta: Array, g: Array, lr: float, state: dict) -> None:
+    """θ ← θ − η g"""
+    theta -= lr * g
+
+
+def momentum(theta: Array, g: Array, lr: float, state: dict) -> None:
+    """v ← μ v + g;  θ ← θ − η v   (μ = 0.9)"""
+    v = _buf(state, "v", theta)
+    np.multiply(v, MU, v)
+    np.add(v, g, v)
+    theta -= lr * v
+
+
+def nesterov(theta: Array, g: Array, lr: float, state: dict) -> None:
+    """v ← μ v + g;  θ ← θ − η (g + μ v)   (look-ahead form, μ = 0.9)"""
+    v = _buf(state, "v", theta)
+    np.multiply(v, MU, v)
+    np.add(v, g, v)
+    theta -= lr * (g + MU * v)
+
+
+def rmsprop(theta: Array, g: Array, lr: float, state: dict) -> None:
+    """s ← ρ s + (1 − ρ) g²;  θ ← θ − η g / (√s + ε)   (ρ = 0.9)"""
+    s = _buf(state, "s", theta)
+    np.multiply(s, RHO, s)
+    s += (1.0 - RHO) * g * g
+    theta -= lr * g / (np.sqrt(s) + EPS)
+
+
+def adam(theta: Array, g: Array, lr: float, state: dict) -> None:
+    """m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η m̂ / (√v̂ + ε),
+    m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)"""
+    m, v = _buf(state, "m", theta), _buf(state, "v", theta)
+    t = state["t"] = state.get("t", 0) + 1
+    np.multiply(m, BETA1, m)
+    m += (1.0 - BETA1) * g
+    np.multiply(v, BETA2, v)
+    v += (1.0 - BETA2) * g * g
+    step = lr * math.sqrt(1.0 - BETA2 ** t) / (1.0 - BETA1 ** t)
+    theta -= step * m / (np.sqrt(v) + EPS * math.sqrt(1.0 - BETA2 ** t))
+
+
+OPTIMIZERS: dict[str, Callable[[Array, Array, float, dict], None]] = {
+    "sgd": sgd, "momentum": momentum, "nesterov": nesterov, "rmsprop": rmsprop, "adam": adam,
+}
+
+
+def _constant(lr: float, epoch: int) -> float:
+    """η"""
+    return lr
+
+
+def _decay(lr: float, epoch: int) -> float:
+    """η / (1 + epoch / 100): half the rate by epoch 100, a third by 200"""
+    return lr / (1.0 + epoch / 100.0)
+
+
+SCHEDULES: dict[str, Callable[[float, int], float]] = {"constant": _constant, "decay": _decay}
+
+
+def _l1(theta: Array, mask: Array) -> Array:
+    """∂/∂w Σ|w| = sign(w)  (weights only)"""
+    return np.sign(theta) * mask
+
+
+def _l2(theta: Array, mask: Array) -> Array:
+    """∂/∂w ½ Σ w² = w  (weights only, as TFP)"""
+    return theta * mask
+
+
+def _none(theta: Array, mask: Array) -> Array:
+    return np.zeros_like(theta)
+
+
+PENALTIES: dict[str, Callable[[Array, Array], Array]] = {"none": _none, "l1": _l1, "l2": _l2}

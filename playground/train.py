@@ -1,0 +1,208 @@
+"""A training run: config → data → network → epochs of mini-batch gradient descent.
+
+Randomness is explicit: the config's seed feeds one `SeedSequence`, spawned into three
+generators (data, initial weights, batch order), so a share link reproduces the data, the
+initial weights and every epoch, and changing the network never changes the data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import Config
+from .data import Dataset, feature_matrix, make_dataset
+from .engine import Head, Net, class_scores, encode_targets, head_for, predict_classes
+from .model_io import check_fits
+from .optim import OPTIMIZERS, PENALTIES, SCHEDULES
+
+# Which settings rebuild what: the one rule the page, CLI and tests share.
+DATA_KEYS = ("dataset", "classes", "points", "noise", "label_noise", "train", "seed")
+MODEL_KEYS = ("features", "layers", "activation", "residual", "cost", "init")
+LIVE_KEYS = ("optimizer", "lr", "schedule", "batch", "reg", "reg_rate")
+
+
+def change_kind(old: Config, new: Config) -> str:
+    """'data' (new data and weights), 'model' (same data, new weights), 'live' (the run
+    goes on with new learning settings) or 'none' (display only)."""
+    changed = {k for k in DATA_KEYS + MODEL_KEYS + LIVE_KEYS if getattr(old, k) != getattr(new, k)}
+    if changed & set(DATA_KEYS):
+        return "data"
+    if changed & set(MODEL_KEYS):
+        return "model"
+    return "live" if changed else "none"
+
+MAX_ABS_WEIGHT = 1e6     # beyond this a run has diverged even if its loss is finite
+MAX_LOSS = 1e8
+MAX_GRAD_NORM = 1e8
+
+
+def rngs(seed: int) -> tuple[np.random.Generator, np.random.Generator, np.random.Generator]:
+    """(data, weights, batch order) generators from one seed."""
+    return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+
+
+def build_dataset(cfg: Config, rng: np.random.Generator | None = None) -> Dataset:
+    rng = rngs(cfg.seed)[0] if rng is None else rng
+    return make_dataset(cfg.dataset, cfg.points, cfg.noise / 100.0, cfg.classes,
+                        cfg.train / 100.0, cfg.label_noise / 100.0, rng)
+
+
+def augmented(X: np.ndarray, features) -> np.ndarray:
+    """Raw points (n, 2) → feature-major inputs (len(features) + 1, n), last row ones."""
+    F = feature_matrix(X, features)
+    return np.vstack([F.T, np.ones((1, F.shape[0]))])
+
+
+def build_net(cfg: Config, n_classes: int, problem: str) -> Net:
+    head = head_for(problem, cfg.cost, n_classes)
+    sizes = [len(cfg.features), *cfg.layers, head.units]
+    return Net(sizes, list(cfg.layer_activations()), cfg.residual, head)
+
+
+@dataclass
+class History:
+    epoch: list[int] = field(default_factory=list)
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+
+
+class Trainer:
+    """Holds one run: data, network, optimizer state, epoch counter and history."""
+
+    def __init__(self, cfg: Config, data: Dataset | None = None):
+        data_rng, weight_rng, self.order_rng = rngs(cfg.seed)
+        self.cfg = cfg
+        self.data = build_dataset(cfg, data_rng) if data is None else data
+        self.problem = self.data.kind
+        self.net = build_net(cfg, self.data.n_classes, self.problem)
+        self.head: Head = self.net.head
+        self.net.initialize(cfg.init, weight_rng)
+        self.X_train = augmented(self.data.X_train, cfg.features)
+        self.X_test = augmented(self.data.X_test, cfg.features)
+        self.T_train = encode_targets(self.data.y_train, self.head)
+        self.T_test = encode_targets(self.data.y_test, self.head)
+        self.g = np.zeros_like(self.net.theta)
+        self.opt_state: dict = {}
+        self.epoch = 0
+        self.diverged: str | None = None
+        self.history = History()
+        self._setup_batches()
+        self.record()
+
+    # ---------------------------------------------------------------- training
+    def _setup_batches(self) -> None:
+        """Shuffle buffers and fixed batch views into them (refilled every epoch)."""
+        n = self.X_train.shape[1]
+        B = max(1, min(self.cfg.batch, n))
+        self.Xs, self.Ts = np.empty_like(self.X_train), np.empty_like(self.T_train)
+        gW = self.net.grad_views(self.g)
+        self.batches = [(self.Xs[:, i:i + B], self.Ts[:, i:i + B],
+                         self.net.workspace(min(B, n - i)), gW) for i in range(0, n, B)]
+
+    def adopt(self, cfg: Config) -> None:
+        """Take settings that keep the run (see `change_kind`): learning rate, optimizer,
+        schedule, penalty, batch size, display. Clears a divergence stop."""
+        batch_changed = cfg.batch != self.cfg.batch
+        if cfg.optimizer != self.cfg.optimizer:
+            self.opt_state = {}
+        self.cfg = cfg
+        self.diverged = None
+        if batch_changed:
+            self._setup_batches()
+
+    def load_model(self, model) -> None:
+        """Continue from a trained model's weights (validated against this network)."""
+        check_fits(model, self.net)
+        self.net.set_layers(model.layers)
+        self.epoch = model.epoch
+        self.opt_state, self.diverged, self.history = {}, None, History()
+        self.record()
+
+    def train(self, epochs: int = 1) -> int:
+        """Run up to `epochs` epochs; stop early on divergence. Returns epochs run."""
+        done = 0
+        while done < epochs and not self.diverged:
+            self.step_epoch()
+            done += 1
+        return done
+
+    def step_epoch(self) -> None:
+        cfg, net, g = self.cfg, self.net, self.g
+        opt, theta = OPTIMIZERS[cfg.optimizer], net.theta
+        lr = SCHEDULES[cfg.schedule](cfg.lr, self.epoch)
+        penalty, rate = PENALTIES[cfg.reg], cfg.reg_rate if cfg.reg != "none" else 0.0
+        good = theta.copy()
+        perm = self.order_rng.permutation(self.X_train.shape[1])
+        np.take(self.X_train, perm, 1, self.Xs)
+        np.take(self.T_train, perm, 1, self.Ts)
+        for xb, tb, ws, gW in self.batches:
+            ws.gradient(xb, tb, gW)
+            if rate:
+                g += rate * penalty(theta, net.mask)
+            opt(theta, g, lr, self.opt_state)
+        self.epoch += 1
+        self.record()
+        reason = self._divergence()
+        if reason:
+            theta[:] = good
+            self.epoch -= 1
+            for values in vars(self.history).values():
+                values.pop()
+            self.diverged = reason
+
+    def _divergence(self) -> str | None:
+        """Why the last epoch is not trustworthy, or None. Checks loss, weights and gradient."""
+        loss = self.history.train_loss[-1]
+        if not np.isfinite(loss) or loss > MAX_LOSS:
+            return f"the training loss became {loss:.3g}"
+        w = np.abs(self.net.theta).max()
+        if not np.isfinite(w) or w > MAX_ABS_WEIGHT:
+            return f"a weight reached {w:.3g}"
+        gn = float(np.sqrt(self.g @ self.g))
+        if not np.isfinite(gn) or gn > MAX_GRAD_NORM:
+            return f"the gradient norm reached {gn:.3g}"
+        return None
+
+    # ---------------------------------------------------------------- measuring
+    def evaluate(self, Xa: np.ndarray, T: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """(mean cost, accuracy) on one split; accuracy is NaN for regression."""
+        O = self.net.forward(Xa)
+        with np.errstate(all="ignore"):
+            loss = float(self.net.cost.value(O, T).mean())
+        if self.problem == "regression":
+            return loss, float("nan")
+        return loss, float((predict_classes(O, self.head) == y).mean())
+
+    def record(self) -> None:
+        h = self.history
+        tr, tr_acc = self.evaluate(self.X_train, self.T_train, self.data.y_train)
+        te, te_acc = self.evaluate(self.X_test, self.T_test, self.data.y_test)
+        h.epoch.append(self.epoch)
+        h.train_loss.append(tr)
+        h.test_loss.append(te)
+        h.train_acc.append(tr_acc)
+        h.test_acc.append(te_acc)
+
+    def predict_grid(self, X: np.ndarray) -> np.ndarray:
+        """Raw points (n, 2) → P(class 1) (binary), class index (k classes) or value (regression)."""
+        O = self.net.forward(augmented(X, self.cfg.features))
+        return O[0].copy() if self.problem == "regression" else class_scores(O, self.head)
+
+    def grad_norms(self) -> list[float]:
+        """‖∂C/∂W_l‖ (weights, not biases) over the whole training set, input side first."""
+        g = self.net.gradient(self.X_train, self.T_train)
+        return [float(np.linalg.norm(G[:, :-1])) for G in self.net.grad_views(g)]
+
+    def summary(self) -> dict:
+        h, reg = self.history, self.problem == "regression"
+        return {
+            "epoch": self.epoch,
+            "train_loss": h.train_loss[-1],
+            "test_loss": h.test_loss[-1],
+            "train_accuracy": None if reg else h.train_acc[-1],
+            "test_accuracy": None if reg else h.test_acc[-1],
+            "diverged": bool(self.diverged),
+        }
