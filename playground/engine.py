@@ -38,7 +38,7 @@ def _tanh_grad(dA, Z, F, out):
 
 
 def _relu(Z, out):
-    return np.maximum(Z, 0.0, out)
+    return np.maximum(Z, 0.0, out=out)
 
 
 def _relu_grad(dA, Z, F, out):
@@ -48,7 +48,7 @@ def _relu_grad(dA, Z, F, out):
 def _leaky_relu(Z, out):
     """max(z, 0.01 z)"""
     np.multiply(Z, 0.01, out)
-    return np.maximum(Z, out, out)
+    return np.maximum(Z, out, out=out)
 
 
 def _leaky_relu_grad(dA, Z, F, out):

@@ -48,6 +48,32 @@ def build_dataset(cfg: Config, rng: np.random.Generator | None = None) -> Datase
                         cfg.train / 100.0, cfg.label_noise / 100.0, rng)
 
 
+USER_SCALE = 2.0  # uploaded inputs are standardized to mean 0, standard deviation 2
+
+
+def user_dataset(ds: Dataset, cfg: Config) -> Dataset:
+    """An uploaded dataset made ready to train: split by cfg.train if it has no test rows
+    (seeded), inputs standardized (mean 0, sd USER_SCALE, from the training rows) so they
+    fill the [-6, 6] plane, and the cost checked against the problem."""
+    from .config import CLASSIFICATION_COSTS, REGRESSION_COSTS
+    from .data import DataError
+
+    allowed = REGRESSION_COSTS if ds.kind == "regression" else CLASSIFICATION_COSTS
+    if cfg.cost not in allowed:
+        raise DataError(f"this data is a {ds.kind} problem: choose a cost among {', '.join(allowed)}")
+    X, y = ds.X_train, ds.y_train
+    if len(ds.X_test) == 0:
+        perm = rngs(cfg.seed)[0].permutation(len(X))
+        n_train = min(len(X) - 1, max(1, round(len(X) * cfg.train / 100)))
+        tr, te = perm[:n_train], perm[n_train:]
+        Xtr, ytr, Xte, yte = X[tr], y[tr], X[te], y[te]
+    else:
+        Xtr, ytr, Xte, yte = X, y, ds.X_test, ds.y_test
+    mean, sd = Xtr.mean(axis=0), Xtr.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0) / USER_SCALE
+    return Dataset((Xtr - mean) / sd, ytr, (Xte - mean) / sd, yte, ds.kind, ds.n_classes, ytr)
+
+
 def augmented(X: np.ndarray, features) -> np.ndarray:
     """Raw points (n, 2) → feature-major inputs (len(features) + 1, n), last row ones."""
     F = feature_matrix(X, features)
@@ -138,14 +164,15 @@ class Trainer:
         perm = self.order_rng.permutation(self.X_train.shape[1])
         np.take(self.X_train, perm, 1, self.Xs)
         np.take(self.T_train, perm, 1, self.Ts)
-        for xb, tb, ws, gW in self.batches:
-            ws.gradient(xb, tb, gW)
-            if rate:
-                g += rate * penalty(theta, net.mask)
-            opt(theta, g, lr, self.opt_state)
-        self.epoch += 1
-        self.record()
-        reason = self._divergence()
+        with np.errstate(all="ignore"):  # overflow is caught below, per epoch
+            for xb, tb, ws, gW in self.batches:
+                ws.gradient(xb, tb, gW)
+                if rate:
+                    g += rate * penalty(theta, net.mask)
+                opt(theta, g, lr, self.opt_state)
+            self.epoch += 1
+            self.record()
+            reason = self._divergence()
         if reason:
             theta[:] = good
             self.epoch -= 1

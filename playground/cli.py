@@ -1,0 +1,149 @@
+"""Headless command line: the same config as the page, no browser.
+
+    python -m playground train "<query or URL>" [--epochs N] [--init model.json]
+           [--save model.json] [--export-data data.csv] [--data data.csv] [--json]
+    python -m playground sweep "<query>" --depths 0,1,2,4,8 --seeds 3 [--epochs N] [--json]
+
+Bad input (query, flags, files) exits with code 2 and one line on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .config import MAX_EPOCHS, Config, parse_query
+from .data import DataError, read_csv, dataset_to_csv
+from .model_io import MAX_BYTES, ModelError, load_model, model_json
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported on one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not usage + message
+        raise UsageError(message)
+
+
+def _epochs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--epochs must be a whole number, not {text[:20]!r}") from None
+    if not 0 <= n <= MAX_EPOCHS:
+        raise argparse.ArgumentTypeError(f"--epochs must be from 0 to {MAX_EPOCHS}")
+    return n
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m playground", description="Neural-network playground, headless.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    t = sub.add_parser("train", help="train one network and report its losses")
+    t.add_argument("query", help="share-link query string, full URL or TensorFlow Playground link")
+    t.add_argument("--epochs", type=_epochs, default=500)
+    t.add_argument("--init", metavar="MODEL.json", help="start from a saved model's weights")
+    t.add_argument("--save", metavar="MODEL.json", help="write the trained model here")
+    t.add_argument("--export-data", metavar="DATA.csv", help="write the dataset here")
+    t.add_argument("--data", metavar="DATA.csv", help="train on this CSV instead of a generated dataset")
+    t.add_argument("--json", action="store_true", help="print one JSON object")
+    s = sub.add_parser("sweep", help="train the same settings at several depths and seeds")
+    s.add_argument("query")
+    s.add_argument("--depths", default="0,1,2,4,8")
+    s.add_argument("--seeds", type=int, default=1)
+    s.add_argument("--width", type=int, default=None)
+    s.add_argument("--epochs", type=_epochs, default=300)
+    s.add_argument("--json", action="store_true")
+    return p
+
+
+def _config(query: str) -> Config:
+    cfg, notes = parse_query(query)
+    if notes:
+        raise UsageError("bad query: " + "; ".join(n.replace("; using the default", "") for n in notes))
+    return cfg
+
+
+def _read(path: str, limit: int = MAX_BYTES) -> bytes:
+    p = Path(path)
+    try:
+        if p.stat().st_size > limit:
+            raise UsageError(f"{path}: {p.stat().st_size:,} bytes is over the {limit:,}-byte limit")
+        return p.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{path}: {e.strerror or e}") from None
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"{path}: {e.strerror or e}") from None
+
+
+def train(args) -> dict:
+    from .train import Trainer, user_dataset
+
+    cfg = _config(args.query)
+    data = None
+    if args.data:
+        try:
+            data = user_dataset(read_csv(_read(args.data)), cfg)
+        except DataError as e:
+            raise UsageError(f"{args.data}: {e}") from None
+    t = Trainer(cfg, data)
+    if args.init:
+        try:
+            t.load_model(load_model(_read(args.init)))
+        except ModelError as e:
+            raise UsageError(f"{args.init}: {e}") from None
+    start = time.perf_counter()
+    t.train(args.epochs)
+    result = {**t.summary(), "seconds": round(time.perf_counter() - start, 4)}
+    if t.diverged:
+        result["reason"] = t.diverged
+    if args.save:
+        _write(args.save, model_json(t))
+    if args.export_data:
+        _write(args.export_data, dataset_to_csv(t.data))
+    return result
+
+
+def sweep(args) -> list[dict]:
+    from .sweep import run_sweep
+
+    cfg = _config(args.query)
+    try:
+        depths = [int(d) for d in args.depths.split(",") if d.strip()]
+    except ValueError:
+        raise UsageError(f"--depths must be a comma list of whole numbers, not {args.depths[:40]!r}") from None
+    if not depths or any(not 0 <= d <= 32 for d in depths) or len(depths) > 12:
+        raise UsageError("--depths must list 1 to 12 depths from 0 to 32")
+    if not 1 <= args.seeds <= 10:
+        raise UsageError("--seeds must be from 1 to 10")
+    if args.width is not None and not 1 <= args.width <= 32:
+        raise UsageError("--width must be from 1 to 32")
+    return run_sweep(cfg, depths, args.seeds, args.epochs, width=args.width)
+
+
+def _fmt(v) -> str:
+    return "—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        out = train(args) if args.command == "train" else sweep(args)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(out))
+    elif isinstance(out, dict):
+        print("  ".join(f"{k}={_fmt(v)}" for k, v in out.items()))
+    else:
+        for row in out:
+            print("  ".join(f"{k}={_fmt(v)}" for k, v in row.items() if not isinstance(v, list)))
+    return 0

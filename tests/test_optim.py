@@ -1,0 +1,79 @@
+"""Each optimizer's update against a step computed by hand."""
+import math
+
+import numpy as np
+import pytest
+
+from playground.optim import OPTIMIZERS, PENALTIES, SCHEDULES
+
+THETA = np.array([0.5, -1.0, 2.0])
+G1 = np.array([0.1, -0.2, 0.3])
+G2 = np.array([-0.4, 0.0, 0.25])
+LR = 0.1
+
+
+def run(name, grads):
+    theta, state = THETA.copy(), {}
+    for g in grads:
+        OPTIMIZERS[name](theta, g.copy(), LR, state)
+    return theta
+
+
+def test_sgd():
+    np.testing.assert_allclose(run("sgd", [G1, G2]), THETA - LR * G1 - LR * G2)
+
+
+def test_momentum():
+    v1 = G1
+    v2 = 0.9 * v1 + G2
+    np.testing.assert_allclose(run("momentum", [G1, G2]), THETA - LR * v1 - LR * v2)
+
+
+def test_nesterov():
+    v1 = G1
+    v2 = 0.9 * v1 + G2
+    want = THETA - LR * (G1 + 0.9 * v1) - LR * (G2 + 0.9 * v2)
+    np.testing.assert_allclose(run("nesterov", [G1, G2]), want)
+
+
+def test_rmsprop():
+    s1 = 0.1 * G1 ** 2
+    s2 = 0.9 * s1 + 0.1 * G2 ** 2
+    want = THETA - LR * G1 / (np.sqrt(s1) + 1e-8) - LR * G2 / (np.sqrt(s2) + 1e-8)
+    np.testing.assert_allclose(run("rmsprop", [G1, G2]), want)
+
+
+def test_adam():
+    theta, m, v = THETA.copy(), 0 * THETA, 0 * THETA
+    for t, g in enumerate([G1, G2], start=1):
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        mh, vh = m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)
+        theta = theta - LR * mh / (np.sqrt(vh) + 1e-8)
+    np.testing.assert_allclose(run("adam", [G1, G2]), theta, rtol=1e-12)
+
+
+def test_adam_first_step_moves_each_weight_by_lr():
+    moved = run("adam", [G1]) - THETA
+    np.testing.assert_allclose(np.abs(moved), LR, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_every_optimizer_descends_a_quadratic(name):
+    theta, state = np.array([3.0, -2.0]), {}
+    for _ in range(300):
+        OPTIMIZERS[name](theta, 2 * theta, 0.05, state)
+    assert np.abs(theta).max() < 0.1
+
+
+def test_schedules():
+    assert SCHEDULES["constant"](0.3, 500) == 0.3
+    assert SCHEDULES["decay"](0.3, 0) == 0.3
+    assert math.isclose(SCHEDULES["decay"](0.3, 100), 0.15)
+
+
+def test_penalties_skip_biases():
+    theta, mask = np.array([-2.0, 3.0, 0.5]), np.array([1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(PENALTIES["l1"](theta, mask), [-1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(PENALTIES["l2"](theta, mask), [-2.0, 3.0, 0.0])
+    np.testing.assert_array_equal(PENALTIES["none"](theta, mask), [0.0, 0.0, 0.0])
