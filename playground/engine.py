@@ -16,6 +16,7 @@ import math
 from typing import Callable, NamedTuple
 
 import numpy as np
+from scipy.special import expit
 
 Array = np.ndarray
 
@@ -26,10 +27,7 @@ class Activation(NamedTuple):
     grad: Callable[[Array, Array, Array, Array], Array]  # grad(dA, Z, F, out) -> out = dA * f'(Z)
 
 
-def _tanh(Z, out):
-    return np.tanh(Z, out)
-
-
+# Forward: np.tanh;  sigmoid σ(z) = 1 / (1 + e^-z): scipy's expit;  sine: np.sin.
 def _tanh_grad(dA, Z, F, out):
     """tanh' = 1 - tanh²"""
     np.multiply(F, F, out)
@@ -53,14 +51,6 @@ def _leaky_relu(Z, out):
 
 def _leaky_relu_grad(dA, Z, F, out):
     return np.multiply(dA, np.where(Z > 0.0, 1.0, 0.01), out)
-
-
-def _sigmoid(Z, out):
-    """σ(z) = 1 / (1 + e^-z) = (1 + tanh(z/2)) / 2, which never overflows."""
-    np.multiply(Z, 0.5, out)
-    np.tanh(out, out)
-    np.multiply(out, 0.5, out)
-    return np.add(out, 0.5, out)
 
 
 def _sigmoid_grad(dA, Z, F, out):
@@ -106,24 +96,21 @@ def _gelu_grad(dA, Z, F, out):
     return np.multiply(dA, d, out)
 
 
-def _sine(Z, out):
-    return np.sin(Z, out)
-
-
 def _sine_grad(dA, Z, F, out):
     np.cos(Z, out)
     return np.multiply(out, dA, out)
 
 
+# Where f is a single ufunc it is used directly (ufunc(Z, out) fits the signature, one call less).
 ACTIVATIONS: dict[str, Activation] = {
-    "tanh": Activation(_tanh, _tanh_grad),
+    "tanh": Activation(np.tanh, _tanh_grad),
     "relu": Activation(_relu, _relu_grad),
     "leaky_relu": Activation(_leaky_relu, _leaky_relu_grad),
-    "sigmoid": Activation(_sigmoid, _sigmoid_grad),
+    "sigmoid": Activation(expit, _sigmoid_grad),
     "linear": Activation(_linear, _linear_grad),
     "elu": Activation(_elu, _elu_grad),
     "gelu": Activation(_gelu, _gelu_grad),
-    "sine": Activation(_sine, _sine_grad),
+    "sine": Activation(np.sin, _sine_grad),
 }
 
 
@@ -199,9 +186,8 @@ _EPS = 1e-12
 def _cross_entropy(O, T):
     """−Σ_j t_j log p_j; one sigmoid unit: −[t log p + (1 − t) log(1 − p)]"""
     P = np.clip(O, _EPS, 1.0 - _EPS)
-    if O.shape[0] == 1:
-        return -(T * np.log(P) + (1.0 - T) * np.log(1.0 - P))[0]
-    return -(T * np.log(P)).sum(axis=0)
+    p_true = np.where(T[0] > 0.5, P[0], 1.0 - P[0]) if O.shape[0] == 1 else (T * P).sum(axis=0)
+    return -np.log(p_true)
 
 
 def _cross_entropy_grad(O, T, out):
@@ -404,35 +390,42 @@ class Workspace:
         self.WT = [W.T for W in net.W]
         self.fused = net.head.cost == "cross_entropy" and net.head.output in ("sigmoid", "softmax")
 
+        self.scale = 1.0 / B
+        # The layers as flat tuples, so the hot loops do no indexing (speed: DESIGN.md §4).
+        A_out = self.Aaug + [None]
+        skip = [self.Ah[l] if r else None for l, r in enumerate(net.residual)]
+        self.fwd = list(zip(net.W, self.Z, [a.f for a in net.acts], self.F, skip, A_out))
+        self.bwd = [(l, self.dZ[l], self.Aaug[l - 1].T, self.WT[l], self.dAaug[l - 1], self.dA[l - 1],
+                     self.dA[l] if net.residual[l] else None, net.acts[l - 1].grad,
+                     self.Z[l - 1], self.F[l - 1], self.dZ[l - 1]) for l in range(len(net.W) - 1, 0, -1)]
+
     def forward(self, Xa: Array) -> Array:
-        net, A = self.net, Xa
-        for l, (W, act) in enumerate(zip(net.W, net.acts)):
-            np.dot(W, A, self.Z[l])
-            act.f(self.Z[l], self.F[l])
-            if net.residual[l]:
-                np.add(self.F[l], A[:-1], self.Ah[l])
-            if l < len(self.Aaug):
-                A = self.Aaug[l]
+        """Z_l = W_l [A_{l-1}; 1],  A_l = f_l(Z_l) (+ A_{l-1} on a residual layer)."""
+        A, dot, add = Xa, np.dot, np.add
+        for W, Z, f, F, skip, A_next in self.fwd:
+            dot(W, A, Z)
+            f(Z, F)
+            if skip is not None:
+                add(F, A[:-1], skip)
+            A = A_next
         return self.O
 
     def gradient(self, Xa: Array, T: Array, gW: list[Array]) -> None:
-        """Backpropagation of the mean cost; writes ∂C/∂W_l into gW[l]."""
-        net = self.net
-        L = len(net.W)
-        O = self.forward(Xa)
+        """Backpropagation of the mean cost over the batch; writes ∂C/∂W_l into gW[l]:
+        dZ_L = ∂C/∂Z_L,  ∂C/∂W_l = dZ_l [A_{l-1}; 1]ᵀ,  dA_{l-1} = W_lᵀ dZ_l (+ dA_l if residual),
+        dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1})."""
+        O, dot = self.forward(Xa), np.dot
         dZ = self.dZ[-1]
         if self.fused:  # cross-entropy after sigmoid/softmax: ∂C/∂Z = p − t
             np.subtract(O, T, dZ)
         else:
-            net.cost.grad(O, T, self.dO)
-            net.acts[-1].grad(self.dO, self.Z[-1], O, dZ)
-        np.multiply(dZ, 1.0 / Xa.shape[1], dZ)
-        for l in range(L - 1, -1, -1):
-            A_in = self.Aaug[l - 1] if l else Xa
-            np.dot(self.dZ[l], A_in.T, gW[l])  # ∂C/∂W_l = dZ_l [A_{l-1}; 1]ᵀ
-            if l == 0:
-                break
-            np.dot(self.WT[l], self.dZ[l], self.dAaug[l - 1])  # dA_{l-1} = W_lᵀ dZ_l
-            if net.residual[l]:
-                np.add(self.dA[l - 1], self.dA[l], self.dA[l - 1])  # skip path
-            net.acts[l - 1].grad(self.dA[l - 1], self.Z[l - 1], self.F[l - 1], self.dZ[l - 1])
+            self.net.cost.grad(O, T, self.dO)
+            self.net.acts[-1].grad(self.dO, self.Z[-1], O, dZ)
+        np.multiply(dZ, self.scale, dZ)
+        for l, dZ, A_inT, WT, dAaug, dA, dA_skip, grad, Zp, Fp, dZp in self.bwd:
+            dot(dZ, A_inT, gW[l])
+            dot(WT, dZ, dAaug)
+            if dA_skip is not None:
+                np.add(dA, dA_skip, dA)
+            grad(dA, Zp, Fp, dZp)
+        dot(self.dZ[0], Xa.T, gW[0])

@@ -110,6 +110,10 @@ class Trainer:
         self.X_test = augmented(self.data.X_test, cfg.features)
         self.T_train = encode_targets(self.data.y_train, self.head)
         self.T_test = encode_targets(self.data.y_test, self.head)
+        # Train and test side by side: one forward pass measures both every epoch.
+        self.X_all = np.hstack([self.X_train, self.X_test])
+        self.T_all = np.hstack([self.T_train, self.T_test])
+        self.y_all = np.concatenate([self.data.y_train, self.data.y_test])
         self.g = np.zeros_like(self.net.theta)
         self.opt_state: dict = {}
         self.epoch = 0
@@ -194,19 +198,22 @@ class Trainer:
         return None
 
     # ---------------------------------------------------------------- measuring
-    def evaluate(self, Xa: np.ndarray, T: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-        """(mean cost, accuracy) on one split; accuracy is NaN for regression."""
-        O = self.net.forward(Xa)
+    def evaluate(self) -> tuple[float, float, float, float]:
+        """(train loss, test loss, train accuracy, test accuracy): mean cost without the
+        penalty term, as TFP shows it; accuracies are NaN for regression."""
+        n = self.X_train.shape[1]
+        O = self.net.forward(self.X_all)
         with np.errstate(all="ignore"):
-            loss = float(self.net.cost.value(O, T).mean())
+            cost = self.net.cost.value(O, self.T_all)
+        tr, te = float(cost[:n].mean()), float(cost[n:].mean())
         if self.problem == "regression":
-            return loss, float("nan")
-        return loss, float((predict_classes(O, self.head) == y).mean())
+            return tr, te, float("nan"), float("nan")
+        hit = predict_classes(O, self.head) == self.y_all
+        return tr, te, float(hit[:n].mean()), float(hit[n:].mean())
 
     def record(self) -> None:
         h = self.history
-        tr, tr_acc = self.evaluate(self.X_train, self.T_train, self.data.y_train)
-        te, te_acc = self.evaluate(self.X_test, self.T_test, self.data.y_test)
+        tr, te, tr_acc, te_acc = self.evaluate()
         h.epoch.append(self.epoch)
         h.train_loss.append(tr)
         h.test_loss.append(te)
