@@ -90,7 +90,7 @@ def train(args) -> dict:
     data = None
     if args.data:
         try:
-            data = user_dataset(read_csv(_read(args.data)), cfg)
+            data = user_dataset(read_csv(_read(args.data), problem=cfg.problem), cfg)
         except DataError as e:
             raise UsageError(f"{args.data}: {e}") from None
     t = Trainer(cfg, data)

@@ -283,10 +283,14 @@ def parse_query(text: str | dict | None) -> tuple[Config, list[str]]:
     return cfg, notes + more
 
 
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,+-=:; ")
+
+
 def _show(raw: str) -> str:
-    """A short, printable echo of a bad value (never rendered as HTML by callers)."""
-    s = "".join(ch if ch.isprintable() else "?" for ch in raw)
-    return s if len(s) <= 40 else s[:37] + "..."
+    """A short echo of a bad value with anything that markdown or HTML could act on
+    (<, >, [, ], (, ), *, _, `, !, quotes...) replaced by '?', so notices are safe to show."""
+    s = "".join(ch if ch in _SAFE else "?" for ch in raw[:40])
+    return s if len(raw) <= 40 else s[:37] + "..."
 
 
 # ---------------------------------------------------------------- TensorFlow Playground links

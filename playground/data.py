@@ -294,22 +294,32 @@ def _number(cell: str, lineno: int, col: str) -> float:
     raise DataError(f"Value {s[:20]!r} in column {col} on line {lineno} is not a finite number.")
 
 
-def _labels(y: np.ndarray) -> tuple[np.ndarray, str, int]:
-    """Integer labels with 2..10 distinct values of >= 5 points each -> classes 0..k-1 in sorted
-    order; any other labels -> regression. A single distinct value is an error."""
+def _labels(y: np.ndarray, problem: str | None) -> tuple[np.ndarray, str, int]:
+    """Classes: integer labels, 2..10 distinct values of >= 5 points each -> 0..k-1 in sorted
+    order. Regression: any numbers. `problem` None guesses (classes when the rules hold)."""
     values, counts = np.unique(y, return_counts=True)
     if values.size < 2:
         raise DataError("The label column has a single value, but it needs at least 2 classes.")
-    if (np.all(y == np.round(y)) and values.size <= MAX_CLASSES
-            and counts.min() >= MIN_CLASS_POINTS):
+    integral = bool(np.all(y == np.round(y)))
+    fits = integral and values.size <= MAX_CLASSES and counts.min() >= MIN_CLASS_POINTS
+    if problem == "classification" or (problem is None and fits):
+        if not integral:
+            raise DataError("The labels must be whole class numbers for a classification problem.")
+        if values.size > MAX_CLASSES:
+            raise DataError(f"The labels name {values.size} classes; at most {MAX_CLASSES} are allowed.")
+        if counts.min() < MIN_CLASS_POINTS:
+            raise DataError(f"Class {values[counts.argmin()]:g} has {counts.min()} points; "
+                            f"each class needs at least {MIN_CLASS_POINTS}.")
         return np.searchsorted(values, y).astype(np.int64), "classification", int(values.size)
     return y, "regression", 0
 
 
-def read_csv(text, max_points: int = MAX_POINTS, max_bytes: int = 1_000_000) -> Dataset:
+def read_csv(text, max_points: int = MAX_POINTS, max_bytes: int = 1_000_000,
+             problem: str | None = None) -> Dataset:
     """Parse a data CSV (str or UTF-8 bytes): header with x1, x2, label and an optional split
     (train/test) column; other columns are ignored. Without split all rows are training rows
-    (X_test is empty; the caller splits). Raises DataError with one sentence on any problem."""
+    (X_test is empty; the caller splits). `problem` ("classification"/"regression") says how to
+    read the labels; None guesses. Raises DataError with one sentence on any problem."""
     rows = ((i, ln) for i, ln in enumerate(_decode(text, max_bytes).splitlines(), 1) if ln.strip())
     first = next(rows, None)
     if first is None:
@@ -331,7 +341,7 @@ def read_csv(text, max_points: int = MAX_POINTS, max_bytes: int = 1_000_000) -> 
             is_test.append(split == "test")
     if len(y) < 2:
         raise DataError("The file needs at least 2 data rows." if y else "The file has a header but no data rows.")
-    labels, kind, k = _labels(np.array(y, dtype=np.float64))
+    labels, kind, k = _labels(np.array(y, dtype=np.float64), problem)
     X_all, test = np.array(X, dtype=np.float64), np.array(is_test or [False] * len(y))
     if "split" in cols and (test.all() or not test.any()):
         raise DataError("The split column must mark at least one row train and one row test.")

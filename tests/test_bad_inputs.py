@@ -1,0 +1,55 @@
+"""The bad-input corpus (tests/data/bad/) through the CLI: each is refused with its reason."""
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from playground.cli import main
+
+BAD = Path(__file__).parent / "data" / "bad"
+EXPECTED = json.loads((BAD / "expected.json").read_text())
+sys.path.insert(0, str(BAD))
+from make import big_cases  # noqa: E402
+
+
+def cases():
+    for name, e in sorted(EXPECTED.items()):
+        yield pytest.param(name, e["kind"], (BAD / name).read_bytes(), e["reason"], id=name)
+    for name, kind, data, reason in big_cases():
+        yield pytest.param(name, kind, data, reason, id=name)
+
+
+def cli(kind, path, data):
+    if kind == "model":
+        return ["train", "", "--init", str(path), "--epochs", "1"]
+    if kind == "csv":
+        return ["train", "", "--data", str(path), "--epochs", "1"]
+    return ["train", data.decode(), "--epochs", "1"]
+
+
+@pytest.mark.parametrize("name, kind, data, reason", cases())
+def test_cli_refuses_with_reason(tmp_path, capsys, name, kind, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    start = time.perf_counter()
+    code = main(cli(kind, path, data))
+    elapsed = time.perf_counter() - start
+    out, err = capsys.readouterr()
+    if reason is None:
+        assert code == 0
+        return
+    assert code == 2, out
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert reason.lower() in err.lower(), err
+    assert elapsed < 1.0
+    if kind == "link":  # nothing user-supplied is echoed raw into HTML-ish output
+        assert "<script>" not in err
+
+
+def test_corpus_is_complete():
+    kinds = {e["kind"] for e in EXPECTED.values()}
+    assert kinds == {"model", "csv", "link"} and len(EXPECTED) >= 40
+    for name in EXPECTED:
+        assert (BAD / name).exists(), name
