@@ -124,12 +124,15 @@ class Trainer:
 
     # ---------------------------------------------------------------- training
     def _setup_batches(self) -> None:
-        """Shuffle buffers and fixed batch views into them (refilled every epoch)."""
+        """Shuffle buffers and fixed batch views into them (refilled every epoch). The buffers
+        are point-major, so each batch is one contiguous block (its transpose is the
+        feature-major view the engine takes, with no copy)."""
         n = self.X_train.shape[1]
         B = max(1, min(self.cfg.batch, n))
-        self.Xs, self.Ts = np.empty_like(self.X_train), np.empty_like(self.T_train)
+        self._XT, self._TT = self.X_train.T.copy(), self.T_train.T.copy()
+        self.Xs, self.Ts = np.empty_like(self._XT), np.empty_like(self._TT)
         gW = self.net.grad_views(self.g)
-        self.batches = [(self.Xs[:, i:i + B], self.Ts[:, i:i + B],
+        self.batches = [(self.Xs[i:i + B].T, self.Ts[i:i + B].T,
                          self.net.workspace(min(B, n - i)), gW) for i in range(0, n, B)]
 
     def adopt(self, cfg: Config) -> None:
@@ -166,8 +169,8 @@ class Trainer:
         penalty, rate = PENALTIES[cfg.reg], cfg.reg_rate if cfg.reg != "none" else 0.0
         good = theta.copy()
         perm = self.order_rng.permutation(self.X_train.shape[1])
-        np.take(self.X_train, perm, 1, self.Xs)
-        np.take(self.T_train, perm, 1, self.Ts)
+        np.take(self._XT, perm, 0, self.Xs)
+        np.take(self._TT, perm, 0, self.Ts)
         with np.errstate(all="ignore"):  # overflow is caught below, per epoch
             for xb, tb, ws, gW in self.batches:
                 ws.gradient(xb, tb, gW)
