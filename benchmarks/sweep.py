@@ -1,0 +1,70 @@
+"""Wall time of a Depth Lab sweep, serial and in parallel, in the same run.
+
+    python benchmarks/sweep.py [--epochs 300] [--seeds 3] [--depths 0,1,2,3,4,6] [--n-jobs N]
+
+6 depths × 3 seeds × 300 epochs on 500 points (circle, width 8, batch 10, the defaults).
+The parallel pass uses joblib's loky processes (one per core) and includes starting them,
+so it is what a user waits for the first time. Target: ≤ 5 s in parallel on 2 cores.
+With PLAYGROUND_DASK_SCHEDULER set, a third pass times the Dask cluster.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playground.config import Config  # noqa: E402
+from playground.sweep import DASK_ENV, _cores, run_sweep  # noqa: E402
+
+TARGET_S = 5.0
+
+
+def timed(cfg, depths, seeds, epochs, backend, n_jobs=None):
+    t = time.perf_counter()
+    out = run_sweep(cfg, depths, seeds, epochs, backend=backend, n_jobs=n_jobs)
+    return time.perf_counter() - t, out
+
+
+def strip(results):
+    return [{k: v for k, v in r.items() if k != "seconds"} for r in results]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--depths", default="0,1,2,3,4,6")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--epochs", type=int, default=300)
+    ap.add_argument("--points", type=int, default=500)
+    ap.add_argument("--n-jobs", type=int, default=None)
+    a = ap.parse_args()
+    depths = [int(d) for d in a.depths.split(",")]
+    cfg = Config(points=a.points)
+    n = len(depths) * a.seeds
+    print(f"sweep: {len(depths)} depths {depths} × {a.seeds} seeds × {a.epochs} epochs, "
+          f"{a.points} points, width {cfg.lab_width}, {n} runs, {_cores()} cores")
+
+    t_serial, serial = timed(cfg, depths, a.seeds, a.epochs, "serial")
+    print(f"serial:               {t_serial:6.2f} s  (sum of run times "
+          f"{sum(r['seconds'] for r in serial):.2f} s)")
+    t_par, par = timed(cfg, depths, a.seeds, a.epochs, "processes", a.n_jobs)
+    print(f"parallel (processes): {t_par:6.2f} s  incl. starting workers   "
+          f"speed-up {t_serial / t_par:.2f}×")
+    t_warm, warm = timed(cfg, depths, a.seeds, a.epochs, "processes", a.n_jobs)
+    print(f"parallel, warm pool:  {t_warm:6.2f} s                          "
+          f"speed-up {t_serial / t_warm:.2f}×")
+    same = strip(serial) == strip(par) == strip(warm)
+    if os.environ.get(DASK_ENV):
+        t_dask, dask = timed(cfg, depths, a.seeds, a.epochs, "dask")
+        print(f"dask ({os.environ[DASK_ENV]}): {t_dask:6.2f} s   speed-up {t_serial / t_dask:.2f}×")
+        same = same and strip(dask) == strip(serial)
+    print(f"identical results across backends: {same}")
+    print(f"target ≤ {TARGET_S:g} s parallel: {'met' if t_par <= TARGET_S else 'MISSED'}")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""Depth sweeps: the same settings trained at several depths and seeds (pure, no UI imports).
+
+One run is `run_one(query, epochs, depth, seed)`: a top-level function of plain values, so it
+pickles to joblib's worker processes and to Dask workers, and every backend computes exactly
+the same numbers (only `seconds` differs). `run_sweep` fans the runs out:
+
+- ``"serial"``: in this process, one run after the other;
+- ``"processes"``: joblib's loky process pool on this machine (the default for real sweeps);
+- ``"dask"``: a Dask cluster, chosen automatically when the environment variable
+  ``PLAYGROUND_DASK_SCHEDULER`` holds a scheduler address (e.g. ``tcp://10.0.0.5:8786``).
+  Dask is imported only on that path, so it stays an optional extra. The workers need the
+  same `playground` package (and NumPy) installed.
+
+Depth d means d hidden layers of `width` neurons, one activation for all of them; seed
+offset s means the run uses seed ``cfg.seed + s``. The seed fixes the data, the initial
+weights and the batch order, so all depths of one seed see the same data.
+"""
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from .config import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, Config, parse_query, to_query
+from .data import DOMAIN
+from .train import Trainer
+
+DASK_ENV = "PLAYGROUND_DASK_SCHEDULER"
+BACKENDS = ("auto", "serial", "processes", "dask")
+MAX_DEPTH = 32
+MAX_GRID = 100
+RESULT_KEYS = ("depth", "seed", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
+               "diverged", "seconds", "grad_norms_init", "grad_norms_final")
+# Below this estimated serial time, starting worker processes costs more than it saves.
+AUTO_SERIAL_SECONDS = 1.0
+
+try:  # pin BLAS to one thread inside a run (tiny matrices; threads only add overhead)
+    from threadpoolctl import threadpool_limits
+except ImportError:  # pragma: no cover - threadpoolctl ships with scikit-learn
+    threadpool_limits = None
+
+
+# ---------------------------------------------------------------- configs of a sweep
+def _seed(base: int, offset: int) -> int:
+    return (int(base) + int(offset)) % (MAX_SEED + 1)
+
+
+def _check_depth(depth) -> int:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or not 0 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be a whole number from 0 to {MAX_DEPTH}, not {depth!r}")
+    return int(depth)
+
+
+def _check_width(width) -> int:
+    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or not 1 <= width <= MAX_NEURONS:
+        raise ValueError(f"width must be a whole number from 1 to {MAX_NEURONS}, not {width!r}")
+    return int(width)
+
+
+def _check_epochs(epochs) -> int:
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or not 0 <= epochs <= MAX_EPOCHS:
+        raise ValueError(f"epochs must be a whole number from 0 to {MAX_EPOCHS}, not {epochs!r}")
+    return int(epochs)
+
+
+def _check_grid(grid) -> int:
+    if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or not 0 <= grid <= MAX_GRID:
+        raise ValueError(f"grid must be a whole number from 0 to {MAX_GRID}, not {grid!r}")
+    return int(grid)
+
+
+def _seed_offsets(seeds: int | Iterable[int]) -> list[int]:
+    """An int n means offsets 0..n-1; a sequence lists the offsets themselves."""
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        if not 1 <= seeds <= 1000:
+            raise ValueError(f"seeds must be from 1 to 1000, not {seeds}")
+        return list(range(int(seeds)))
+    out = list(dict.fromkeys(int(s) for s in seeds))
+    if not out or any(s < 0 for s in out):
+        raise ValueError("seeds must list at least one offset, none negative")
+    return out
+
+
+def _depths(depths: Iterable[int]) -> list[int]:
+    out = sorted({_check_depth(d) for d in depths})
+    if not out:
+        raise ValueError("depths must list at least one depth")
+    return out
+
+
+def depth_config(cfg: Config, depth: int, seed: int, width: int | None = None) -> Config:
+    """The config of one run: `depth` hidden layers of `width` (default cfg.lab_width)
+    neurons, cfg's first activation for all of them, and the absolute `seed`."""
+    width = _check_width(cfg.lab_width if width is None else width)
+    return cfg.replace(layers=(width,) * _check_depth(depth), activation=cfg.activation[:1],
+                       seed=int(seed))
+
+
+def sweep_configs(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int],
+                  width: int | None = None) -> list[Config]:
+    """One Config per (depth, seed offset), ordered by depth then seed."""
+    return [depth_config(cfg, d, _seed(cfg.seed, s), width)
+            for d in _depths(depths) for s in _seed_offsets(seeds)]
+
+
+def _base_query(cfg: Config, width: int) -> str:
+    """The sweep's shared settings as a share-link query (layers are set per run)."""
+    return to_query(cfg.replace(layers=(), activation=cfg.activation[:1], lab_width=width))
+
+
+# ---------------------------------------------------------------- one run
+def _finite(x) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def grid_points(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(axis values (n,), points (n*n, 2)) over the domain; row i of a grid is y = axis[i]."""
+    axis = np.linspace(-DOMAIN, DOMAIN, n)
+    xx, yy = np.meshgrid(axis, axis)
+    return axis, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def run_one(query: str, epochs: int, depth: int, seed: int, grid: int = 0,
+            width: int | None = None) -> dict:
+    """Train the settings of `query` at `depth` hidden layers with the absolute `seed`.
+
+    Returns a JSON-ready dict: depth, seed, epoch (epochs actually run; fewer if the run
+    diverged), train_loss, test_loss, train_accuracy, test_accuracy (None for regression),
+    diverged, seconds (data + network + training), grad_norms_init, grad_norms_final
+    (‖∂C/∂W‖ per weight layer over the training set, input side first) and, when grid > 0,
+    "grid": grid × grid model outputs over [-6, 6]² (row i is y = linspace(-6, 6)[i];
+    P(class 1) for two classes, the class index for more, the value for regression).
+    Non-finite numbers become None.
+    """
+    cfg, _ = parse_query(query)
+    cfg = depth_config(cfg, depth, seed, width)
+    epochs, grid = _check_epochs(epochs), _check_grid(grid)
+    limit = threadpool_limits(1, "blas") if threadpool_limits else None
+    try:
+        t0 = time.perf_counter()
+        tr = Trainer(cfg)
+        t_build = time.perf_counter() - t0
+        g0 = tr.grad_norms()
+        t1 = time.perf_counter()
+        tr.train(epochs)
+        seconds = t_build + time.perf_counter() - t1
+        g1 = tr.grad_norms()
+        s = tr.summary()
+        out = {
+            "depth": int(depth), "seed": int(seed), "epoch": int(s["epoch"]),
+            "train_loss": _finite(s["train_loss"]), "test_loss": _finite(s["test_loss"]),
+            "train_accuracy": None if s["train_accuracy"] is None else _finite(s["train_accuracy"]),
+            "test_accuracy": None if s["test_accuracy"] is None else _finite(s["test_accuracy"]),
+            "diverged": bool(s["diverged"]), "seconds": round(seconds, 4),
+            "grad_norms_init": [_finite(v) for v in g0],
+            "grad_norms_final": [_finite(v) for v in g1],
+        }
+        if grid:
+            _, P = grid_points(grid)
+            with np.errstate(all="ignore"):
+                z = np.asarray(tr.predict_grid(P), dtype=np.float64).reshape(grid, grid)
+            z = np.where(np.isfinite(z), np.round(z, 4), np.nan)
+            out["grid"] = [[None if math.isnan(v) else v for v in row] for row in z.tolist()]
+        return out
+    finally:
+        if limit is not None:
+            limit.unregister()
+
+
+def _indexed(i: int, args: tuple) -> tuple[int, dict]:
+    return i, run_one(*args)
+
+
+# ---------------------------------------------------------------- many runs
+def estimate_seconds(cfg: Config, depths: Sequence[int], n_seeds: int, epochs: int,
+                     width: int | None = None) -> float:
+    """Rough serial time of a sweep on this kind of machine (per-call overhead model)."""
+    width = cfg.lab_width if width is None else width
+    n_train = max(1, round(cfg.points * cfg.train / 100))
+    steps = math.ceil(n_train / max(1, min(cfg.batch, n_train))) + 2  # + evaluation
+    per_step = sum(12e-6 + 7e-6 * d * max(1.0, width / 8) ** 0.5 for d in depths)
+    return n_seeds * epochs * steps * per_step
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_backend(backend: str, n_tasks: int = 2, estimate: float = math.inf) -> str:
+    """'auto' → 'dask' if PLAYGROUND_DASK_SCHEDULER is set, else 'processes' when it pays
+    (several runs, several cores, enough work), else 'serial'."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    if backend != "auto":
+        return backend
+    if os.environ.get(DASK_ENV, "").strip():
+        return "dask"
+    if n_tasks < 2 or _cores() < 2 or estimate < AUTO_SERIAL_SECONDS:
+        return "serial"
+    return "processes"
+
+
+def run_sweep(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int], epochs: int,
+              width: int | None = None, backend: str = "auto", n_jobs: int | None = None,
+              grid: int = 0, progress: Callable[[int, int], None] | None = None,
+              should_stop: Callable[[], bool] | None = None,
+              on_result: Callable[[dict], None] | None = None,
+              scheduler: str | None = None) -> list[dict]:
+    """Train cfg at every depth × seed offset; return `run_one` dicts ordered by (depth, seed).
+
+    depths: hidden-layer counts (0..32; duplicates dropped, sorted). seeds: a count n
+    (offsets 0..n-1) or a list of offsets; run seed = cfg.seed + offset. width: neurons per
+    hidden layer (default cfg.lab_width). backend: "auto", "serial", "processes" (joblib
+    loky, n_jobs workers, default all cores) or "dask" (address `scheduler`, default the
+    PLAYGROUND_DASK_SCHEDULER variable). progress(done, total) is called after each run
+    finishes, on_result(result) with each result as it arrives (in completion order), and
+    should_stop() is polled between runs: when it returns True the remaining runs are
+    cancelled and the finished ones returned. Numbers do not depend on the backend.
+    """
+    width = _check_width(cfg.lab_width if width is None else width)
+    ds, offsets = _depths(depths), _seed_offsets(seeds)
+    epochs, grid = _check_epochs(epochs), _check_grid(grid)
+    query = _base_query(cfg, width)
+    tasks = [(query, epochs, d, _seed(cfg.seed, s), grid, width) for d in ds for s in offsets]
+    total = len(tasks)
+    kind = resolve_backend(backend, total, estimate_seconds(cfg, ds, len(offsets), epochs, width))
+    results: dict[int, dict] = {}
+
+    def stop() -> bool:
+        return bool(should_stop and should_stop())
+
+    def done(i: int, r: dict) -> None:
+        results[i] = r
+        if on_result:
+            on_result(r)
+        if progress:
+            progress(len(results), total)
+
+    if progress:
+        progress(0, total)
+    if kind == "serial":
+        for i, args in enumerate(tasks):
+            if stop():
+                break
+            done(i, run_one(*args))
+    else:  # deepest first, so no worker is left with one long run at the end
+        order = sorted(range(total), key=lambda i: -tasks[i][2])
+        jobs = [(i, tasks[i]) for i in order]
+        if kind == "processes":
+            _run_joblib(jobs, n_jobs, done, stop)
+        else:
+            _run_dask(jobs, scheduler, done, stop)
+    return [results[i] for i in sorted(results)]
+
+
+def _warm() -> int:
+    from . import train  # noqa: F401  (the import is the work: numpy, engine, data)
+    return os.getpid()
+
+
+_warm_lock = threading.Lock()
+_warm_at = [-math.inf]
+WARM_FOR = 240.0  # loky stops idle workers after 300 s
+
+
+def prewarm(n_jobs: int | None = None) -> bool:
+    """Start the local worker processes in the background (non-blocking), so the first
+    sweep does not wait for them. Returns True if it started a warm-up."""
+    with _warm_lock:
+        if time.monotonic() - _warm_at[0] < WARM_FOR:
+            return False
+        _warm_at[0] = time.monotonic()
+
+    def go() -> None:
+        try:
+            from joblib import Parallel, delayed
+
+            n = _cores() if n_jobs in (None, 0, -1) else int(n_jobs)
+            Parallel(n_jobs=max(1, n), backend="loky")(delayed(_warm)() for _ in range(max(1, n)))
+        except Exception:  # best effort: a real sweep reports real errors
+            _warm_at[0] = -math.inf
+
+    threading.Thread(target=go, name="playground-prewarm", daemon=True).start()
+    return True
+
+
+def _run_joblib(jobs, n_jobs, done, stop) -> None:
+    from joblib import Parallel, delayed
+
+    n = _cores() if n_jobs in (None, 0, -1) else int(n_jobs)
+    n = max(1, n)  # a fixed pool size: loky reuses (and never resizes) one executor per process
+    gen = Parallel(n_jobs=n, backend="loky", batch_size=1, return_as="generator_unordered")(
+        delayed(_indexed)(i, args) for i, args in jobs)
+    try:
+        for i, r in gen:
+            done(i, r)
+            if stop():
+                break
+    finally:
+        gen.close()  # cancels what has not started yet
+
+
+def _run_dask(jobs, scheduler, done, stop) -> None:
+    address = (scheduler or os.environ.get(DASK_ENV, "")).strip()
+    if not address:
+        raise ValueError(f"the Dask backend needs a scheduler address (set {DASK_ENV})")
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise RuntimeError("the Dask backend needs dask[distributed]: pip install 'dask[distributed]'") from None
+    with Client(address, set_as_default=False, timeout=30) as client:
+        futures = {client.submit(run_one, *args, pure=False, priority=-n): i
+                   for n, (i, args) in enumerate(jobs)}
+        try:
+            for fut in as_completed(list(futures), loop=client.loop):
+                try:
+                    r = fut.result()
+                except Exception as e:
+                    if _missing_playground(e):
+                        raise RuntimeError(
+                            f"the Dask cluster at {address} cannot import 'playground': install "
+                            "this project (the same version) where the scheduler and the "
+                            "workers run, or put it on their PYTHONPATH") from e
+                    raise
+                done(futures[fut], r)
+                if stop():
+                    break
+        finally:
+            client.cancel([f for f in futures if not f.done()])
+
+
+def _missing_playground(e: BaseException | None) -> bool:
+    seen = 0
+    while e is not None and seen < 10:
+        if isinstance(e, ModuleNotFoundError) and (e.name or "").split(".")[0] == "playground":
+            return True
+        if "No module named 'playground" in str(e):
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False
