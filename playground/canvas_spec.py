@@ -1,0 +1,185 @@
+"""What the browser-side live view (``static/playground.js``) needs, as plain JSON-able dicts.
+
+Pure layer: no streamlit. The JavaScript function ``forward(spec, x1, x2)`` reads the model
+spec as a list of operations, so every activation, feature, residual and output rule has
+exactly one JavaScript twin, tested against NumPy in a real browser (tests/test_canvas_js.py).
+
+Model spec (sent every tick, ~0.7 KB for the default 2-4-2-1 net)::
+
+    {"v": 1, "domain": 6.0,
+     "features": ["x1", "x2"],                       # cfg.features, in network order
+     "layers": [{"act": "tanh", "res": false,        # hidden layers first, output layer last
+                 "W": [[w_j0, ..., w_j(fan_in-1), b_j], ...]},   # fan_out rows, bias last,
+                ...],                                            # float64 (repr, exact)
+     "out": {"kind": "binary", "map": "pm1" | "prob", "colors": [c0, c1]}
+          | {"kind": "classes", "k": k, "softmax": bool, "colors": [c0, ..., c(k-1)]}
+          | {"kind": "value", "range": r}}           # colour scale spans [-r, r]
+
+    binary "pm1": P(class 1) = (clip(o, -1, 1) + 1) / 2 (tanh or hinge/linear output),
+    binary "prob": P(class 1) = o (sigmoid); classes: argmax; value: o.
+    A non-finite weight is sent as null (JSON has no NaN); the browser paints it grey.
+
+Frame spec = model spec + {"epoch", "train_loss", "test_loss", "train_acc", "test_acc"
+(full precision; accuracies null for regression), "diverged", "loss": {"x0": first epoch,
+"x1": last epoch, "lo": -8, "hi": 8, "train": "<codes>", "test": "<codes>"}}. The series are
+evenly spaced samples (≤ max_points) of the history, for display only, two characters per
+value: q = 64·B64(c0) + B64(c1) (B64 = "A-Za-z0-9+/"), loss = 10^(lo + q/4095·(hi − lo))
+(0.9 % steps); "~~" = missing. ~1.6 KB per tick in all for the default net.
+
+Points spec (sent only until the browser acknowledges its "key")::
+
+    {"key": "<content hash>", "kind": "classification" | "regression", "n_classes": k,
+     "range": r, "train": {"x": [...], "y": [...], "label": [...]}, "test": {...} | null}
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+
+import numpy as np
+
+from .data import DOMAIN
+
+SPEC_VERSION = 1
+# TensorFlow Playground: orange = class 0 / negative, blue = class 1 / positive.
+ORANGE, BLUE = "#f59322", "#0877bd"
+CLASS_COLORS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#d62728",
+                "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
+MAX_HISTORY_POINTS = 200
+
+
+def _matrix(W: np.ndarray) -> list:
+    """float64 rows as Python floats (json writes repr: bit-exact); non-finite → None."""
+    if np.isfinite(W).all():
+        return W.tolist()
+    return [[float(v) if math.isfinite(v) else None for v in row] for row in W.tolist()]
+
+
+def _value_range(trainer) -> float:
+    """Half-width of the regression colour scale: the largest |label| (at least 1e-9)."""
+    d = trainer.data
+    m = max(float(np.abs(d.y_train).max(initial=0.0)), float(np.abs(d.y_test).max(initial=0.0)))
+    return m if math.isfinite(m) and m > 1e-9 else 1.0
+
+
+def _colors(k: int) -> list[str]:
+    return [CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)]
+
+
+def output_spec(trainer) -> dict:
+    head = trainer.head
+    if trainer.problem == "regression":
+        return {"kind": "value", "range": _value_range(trainer)}
+    if head.units == 1:
+        return {"kind": "binary", "map": "prob" if head.output == "sigmoid" else "pm1",
+                "colors": _colors(2)}
+    return {"kind": "classes", "k": head.units, "softmax": head.output == "softmax",
+            "colors": _colors(head.units)}
+
+
+def model_spec(trainer) -> dict:
+    """The network as operations for ``forward`` in playground.js (see module docstring)."""
+    net = trainer.net
+    return {
+        "v": SPEC_VERSION,
+        "domain": float(DOMAIN),
+        "features": list(trainer.cfg.features),
+        "layers": [{"act": a, "res": bool(r), "W": _matrix(W)}
+                   for W, a, r in zip(net.W, net.act_names, net.residual)],
+        "out": output_spec(trainer),
+    }
+
+
+def _sig(v: float, digits: int = 4) -> float | None:
+    v = float(v)
+    return float(f"{v:.{digits}g}") if math.isfinite(v) else None
+
+
+def _finite(v: float) -> float | None:
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def downsample(n: int, max_points: int) -> np.ndarray:
+    """Indices of ≤ max_points evenly spaced samples of 0..n-1, first and last included."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.round(np.linspace(0, n - 1, max(2, max_points))).astype(np.int64))
+
+
+_B64 = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", np.uint8)
+LOSS_LO, LOSS_HI, LOSS_LEVELS = -8.0, 8.0, 4095
+
+
+def encode_losses(values) -> str:
+    """Positive values → two base-64 characters each on a log scale (see module docstring)."""
+    v = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = (np.log10(np.where(ok & (v > 0), v, 1e-300)) - LOSS_LO) / (LOSS_HI - LOSS_LO)
+    q = np.clip(np.round(t * LOSS_LEVELS), 0, LOSS_LEVELS).astype(np.int64)
+    out = np.empty((v.size, 2), np.uint8)
+    out[:, 0], out[:, 1] = _B64[q >> 6], _B64[q & 63]
+    out[~ok] = ord("~")
+    return out.tobytes().decode("ascii")
+
+
+def decode_losses(codes: str) -> list[float | None]:
+    """Inverse of encode_losses (the JavaScript twin is in paintLoss)."""
+    index = {c: i for i, c in enumerate(_B64.tobytes().decode())}
+    out: list[float | None] = []
+    for k in range(0, len(codes), 2):
+        a, b = codes[k], codes[k + 1]
+        if a == "~":
+            out.append(None)
+        else:
+            q = index[a] * 64 + index[b]
+            out.append(10 ** (LOSS_LO + q / LOSS_LEVELS * (LOSS_HI - LOSS_LO)))
+    return out
+
+
+def loss_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
+    h = trainer.history
+    n = len(h.epoch)
+    idx = downsample(n, max_points)
+    return {"x0": int(h.epoch[0]) if n else 0, "x1": int(h.epoch[-1]) if n else 0,
+            "lo": LOSS_LO, "hi": LOSS_HI,
+            "train": encode_losses(np.asarray(h.train_loss, dtype=np.float64)[idx]),
+            "test": encode_losses(np.asarray(h.test_loss, dtype=np.float64)[idx])}
+
+
+def frame_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
+    """model_spec + epoch, current losses/accuracies (full precision) and the loss history."""
+    spec = model_spec(trainer)
+    h = trainer.history
+    last = (lambda xs: _finite(xs[-1]) if xs else None)
+    spec.update(epoch=int(trainer.epoch),
+                train_loss=last(h.train_loss), test_loss=last(h.test_loss),
+                train_acc=last(h.train_acc), test_acc=last(h.test_acc),
+                loss=loss_spec(trainer, max_points),
+                diverged=bool(trainer.diverged))
+    return spec
+
+
+def _split(X: np.ndarray, y: np.ndarray, regression: bool) -> dict:
+    return {"x": np.round(X[:, 0], 3).tolist(), "y": np.round(X[:, 1], 3).tolist(),
+            "label": [_sig(v) for v in y] if regression else np.asarray(y, dtype=np.int64).tolist()}
+
+
+def points_spec(trainer, show_test: bool = False) -> dict:
+    """Train points (and test points if show_test), rounded for display, with a content key."""
+    d = trainer.data
+    reg = trainer.problem == "regression"
+    body = {"kind": trainer.problem, "n_classes": int(d.n_classes),
+            "range": _value_range(trainer) if reg else 1.0,
+            "colors": _colors(max(2, int(d.n_classes))),
+            "train": _split(d.X_train, d.y_train, reg),
+            "test": _split(d.X_test, d.y_test, reg) if show_test else None}
+    key = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return {"key": key, **body}
+
+
+def spec_json(spec: dict) -> str:
+    """Compact JSON as the browser receives it (for size checks)."""
+    return json.dumps(spec, separators=(",", ":"), allow_nan=False)

@@ -1,0 +1,547 @@
+/* Live view of the playground: forward pass in the browser, decision boundary, loss curve and
+   network diagram, painted on canvases from the JSON specs of playground/canvas_spec.py.
+   Plain JS, no build step. Tests load it as a classic script; playground/ui_canvas.py inlines
+   it as the ES module of an st.components.v2 component and appends the default export. */
+const PlaygroundCanvas = (() => {
+  "use strict";
+  const MID = [232, 234, 235], WHITE = [255, 255, 255], GREY = [160, 160, 160];
+  const ORANGE = [245, 147, 34], BLUE = [8, 119, 189];
+  const HEAT_ALPHA = 160 / 255;  // TFP paints the heatmap at alpha 160 over white
+  const GC = Math.sqrt(2 / Math.PI);
+  const FEATURES = {
+    x1: (x, y) => x, x2: (x, y) => y, x1sq: (x, y) => x * x, x2sq: (x, y) => y * y,
+    x1x2: (x, y) => x * y, sinx1: (x, y) => Math.sin(x), sinx2: (x, y) => Math.sin(y),
+  };
+  const LABELS = { x1: "x₁", x2: "x₂", x1sq: "x₁²", x2sq: "x₂²", x1x2: "x₁x₂",
+                   sinx1: "sin x₁", sinx2: "sin x₂" };
+  // Twins of playground/engine.py ACTIVATIONS (same formulas, same operation order).
+  const ACTS = {
+    tanh: Math.tanh,
+    relu: (z) => Math.max(z, 0),
+    leaky_relu: (z) => Math.max(z, 0.01 * z),
+    sigmoid: (z) => Math.tanh(z * 0.5) * 0.5 + 0.5,
+    linear: (z) => z,
+    elu: (z) => (z > 0 ? z : Math.expm1(Math.min(z, 0))),
+    gelu: (z) => 0.5 * z * (1 + Math.tanh(GC * (z + 0.044715 * z ** 3))),
+    sine: Math.sin,
+  };
+  const SHORT = { leaky_relu: "leaky", sigmoid: "sigm", linear: "lin", softmax: "softmax" };
+
+  const hex = (c) => { const n = parseInt(String(c).slice(1), 16); return [n >> 16, (n >> 8) & 255, n & 255]; };
+  const mix = (a, b, t) => [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
+  const clamp = (v, lo, hi) => (v < lo ? lo : v > hi ? hi : v);
+  const rgb = (c) => `rgb(${c[0] | 0},${c[1] | 0},${c[2] | 0})`;
+  const fmt = (v) => (v === null || v === undefined || !isFinite(v) ? "–" : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toPrecision(4));
+
+  // ------------------------------------------------------------------ model
+  const compiled = new WeakMap();  // spec object → compiled model (a new spec arrives every tick)
+  function compile(spec) {
+    if (compiled.has(spec)) return compiled.get(spec);
+    const layers = spec.layers.map((L) => {
+      const rows = L.W.length, cols = rows ? L.W[0].length : 1, W = new Float64Array(rows * cols);
+      L.W.forEach((r, j) => r.forEach((v, i) => { W[j * cols + i] = v === null ? NaN : v; }));
+      const soft = L.act === "softmax", f = ACTS[L.act];
+      if (!soft && !f) throw new Error(`unknown activation ${L.act}`);
+      return { W, nOut: rows, nIn: cols - 1, f, soft, res: !!L.res && cols - 1 === rows };
+    });
+    const feats = spec.features.map((f) => {
+      if (!FEATURES[f]) throw new Error(`unknown feature ${f}`);
+      return FEATURES[f];
+    });
+    const sizes = [feats.length, ...layers.map((L) => L.nOut)];
+    const out = spec.out, colors = (out.colors || ["#f59322", "#0877bd"]).map(hex);
+    const m = { spec, layers, feats, sizes, out, colors, bufs: sizes.map((n) => new Float64Array(n)),
+                macs: layers.reduce((a, L) => a + L.nOut * (L.nIn + 1), 0),
+                lut: lutOf("d", colors), clut: lutOf("c", colors) };
+    compiled.set(spec, m);
+    return m;
+  }
+
+  /** Run the network at (x, y); m.bufs[l] then holds layer l's activations (0 = inputs). */
+  function run(m, x, y) {
+    const A0 = m.bufs[0];
+    for (let i = 0; i < m.feats.length; i++) A0[i] = m.feats[i](x, y);
+    for (let l = 0; l < m.layers.length; l++) {
+      const L = m.layers[l], A = m.bufs[l], Z = m.bufs[l + 1], W = L.W, n = L.nIn, c = n + 1;
+      for (let j = 0; j < L.nOut; j++) {
+        let s = 0;
+        const o = j * c;
+        for (let i = 0; i < n; i++) s += W[o + i] * A[i];
+        Z[j] = s + W[o + n];
+      }
+      if (L.soft) {
+        let mx = -Infinity, sum = 0;
+        for (let j = 0; j < L.nOut; j++) mx = Math.max(mx, Z[j]);
+        for (let j = 0; j < L.nOut; j++) { Z[j] = Math.exp(Z[j] - mx); sum += Z[j]; }
+        for (let j = 0; j < L.nOut; j++) Z[j] /= sum;
+      } else {
+        for (let j = 0; j < L.nOut; j++) Z[j] = L.f(Z[j]);
+      }
+      if (L.res) for (let j = 0; j < L.nOut; j++) Z[j] += A[j];
+    }
+    return m.bufs[m.layers.length];
+  }
+
+  function argmax(o) {
+    let c = 0;
+    for (let j = 1; j < o.length; j++) if (o[j] > o[c]) c = j;
+    return c;
+  }
+
+  /** What Trainer.predict_grid returns: P(class 1), class index or value. */
+  function mapOut(m, o) {
+    const k = m.out.kind;
+    if (k === "classes") return argmax(o);
+    if (k === "binary" && m.out.map === "pm1") return (clamp(o[0], -1, 1) + 1) / 2;
+    return o[0];
+  }
+
+  function forward(spec, x1, x2) {
+    const m = compile(spec), o = run(m, x1, x2);
+    return { acts: m.bufs.map((b) => Array.from(b)), raw: Array.from(o), out: mapOut(m, o) };
+  }
+
+  function gridCoords(n, D) {
+    const cs = new Float64Array(n);
+    for (let j = 0; j < n; j++) cs[j] = -D + (j + 0.5) * (2 * D) / n;
+    return cs;
+  }
+
+  /** n×n grid over the domain, row 0 at the top (y = +D side): mapped and raw outputs. */
+  function evalGrid(spec, n) {
+    const m = compile(spec), cs = gridCoords(n, spec.domain || 6), out = [], raw = [];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      const o = run(m, cs[j], -cs[i]);
+      out.push(mapOut(m, o));
+      raw.push(...o);
+    }
+    return { out, raw, coords: Array.from(cs) };
+  }
+
+  // ------------------------------------------------------------------ colours
+  function diverge(t, c0, c1) {
+    if (!(t === t)) return GREY;
+    return t < 0 ? mix(MID, c0 || ORANGE, clamp(-t, 0, 1)) : mix(MID, c1 || BLUE, clamp(t, 0, 1));
+  }
+
+  const heat = (c) => mix(WHITE, c, HEAT_ALPHA);
+  /** Heatmap colours as lookup tables (no allocation per pixel): 1024 steps over t ∈ [-1, 1]
+      for the diverging scale, 256 confidence steps per class colour. */
+  function divergeLUT(c0, c1) {
+    const L = new Uint8ClampedArray(1024 * 3);
+    for (let i = 0; i < 1024; i++) L.set(heat(diverge(-1 + (2 * i) / 1023, c0, c1)).map(Math.round), 3 * i);
+    return L;
+  }
+  function classLUT(cols) {
+    const L = new Uint8ClampedArray(cols.length * 256 * 3);
+    cols.forEach((col, c) => { for (let i = 0; i < 256; i++) L.set(heat(mix(MID, col, i / 255)).map(Math.round), 3 * (256 * c + i)); });
+    return L;
+  }
+  const HGREY = heat(GREY).map(Math.round), DEFAULT_LUT = divergeLUT(ORANGE, BLUE), LUTS = new Map();
+  const lutOf = (kind, cols) => {  // cached across frames
+    const k = kind + cols.join();
+    if (!LUTS.has(k)) LUTS.set(k, kind === "c" ? classLUT(cols) : divergeLUT(cols[0], cols[1]));
+    return LUTS.get(k);
+  };
+  function put(d, q, L, i) { d[q] = L[3 * i]; d[q + 1] = L[3 * i + 1]; d[q + 2] = L[3 * i + 2]; d[q + 3] = 255; }
+  function putT(d, q, L, t) {  // t in [-1, 1] on a diverging table; NaN is grey
+    if (t === t) put(d, q, L, Math.round((clamp(t, -1, 1) + 1) * 511.5));
+    else { d[q] = HGREY[0]; d[q + 1] = HGREY[1]; d[q + 2] = HGREY[2]; d[q + 3] = 255; }
+  }
+
+  /** Heatmap pixel for one output vector o: TFP scale (binary, value) or class colour × confidence. */
+  function shade(m, o, disc, d, q) {
+    const out = m.out;
+    if (out.kind === "classes") {
+      const c = argmax(o);
+      if (!(o[c] === o[c])) return putT(d, q, DEFAULT_LUT, NaN);
+      let p = o[c];
+      if (!out.softmax) { let s = 0; for (let j = 0; j < o.length; j++) s += Math.exp(o[j] - o[c]); p = 1 / s; }
+      const conf = disc ? 1 : clamp((p - 1 / out.k) / (1 - 1 / out.k), 0, 1);
+      return put(d, q, m.clut, 256 * c + Math.round(conf * 255));
+    }
+    let t = out.kind === "value" ? o[0] / out.range : 2 * mapOut(m, o) - 1;
+    if (disc && t === t) t = t > 0 ? 1 : -1;
+    putT(d, q, out.kind === "value" ? DEFAULT_LUT : m.lut, t);
+  }
+
+  const offscreen = {};
+  function scratch(name, w, h) {
+    let c = offscreen[name];
+    if (!c) { c = offscreen[name] = document.createElement("canvas"); }
+    if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+    return c;
+  }
+
+  // ------------------------------------------------------------------ painters
+  function paintBoundary(canvas, spec, opts = {}) {
+    const m = compile(spec), n = opts.n || 100, cs = gridCoords(n, spec.domain || 6);
+    const off = scratch("grid", n, n), octx = off.getContext("2d"), img = octx.createImageData(n, n), d = img.data;
+    for (let i = 0, p = 0; i < n; i++) for (let j = 0; j < n; j++, p += 4) shade(m, run(m, cs[j], -cs[i]), opts.discretize, d, p);
+    octx.putImageData(img, 0, 0);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
+  }
+
+  function css(canvas, opts) {
+    const dpr = opts.dpr || 1, ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const w = canvas.width / dpr, h = canvas.height / dpr;
+    ctx.clearRect(0, 0, w, h);
+    ctx.font = "10px system-ui, sans-serif";
+    return [ctx, w, h];
+  }
+
+  /** Axes and data points on the transparent layer above the boundary. */
+  function paintPoints(canvas, points, opts = {}) {
+    const [ctx, w, h] = css(canvas, opts), D = opts.domain || 6;
+    const X = (x) => ((x + D) / (2 * D)) * w, Y = (y) => ((D - y) / (2 * D)) * h;
+    ctx.strokeStyle = "rgba(0,0,0,0.12)"; ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.moveTo(X(0), 0); ctx.lineTo(X(0), h); ctx.moveTo(0, Y(0)); ctx.lineTo(w, Y(0)); ctx.stroke();
+    ctx.fillStyle = "rgba(0,0,0,0.45)";
+    for (const v of [-D, -D / 2, D / 2, D]) {
+      ctx.textAlign = v === -D ? "left" : v === D ? "right" : "center";
+      ctx.fillText(String(v), X(v) + (v === -D ? 2 : v === D ? -2 : 0), h - 3);
+      ctx.textAlign = "left";
+      if (Math.abs(v) !== D) ctx.fillText(String(v), 2, Y(v) + 3);
+    }
+    ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
+    if (!points) return;
+    const r = clamp(w / 130, 2.2, 4.5), cols = (points.colors || ["#f59322", "#0877bd"]).map(hex);
+    const color = (lab) => (points.kind === "regression" ? diverge(lab / (points.range || 1)) : cols[lab] || GREY);
+    const draw = (S, test) => {
+      if (!S) return;
+      for (let p = 0; p < S.x.length; p++) {
+        const lab = S.label[p], c = rgb(lab === null ? GREY : color(lab));
+        ctx.beginPath(); ctx.arc(X(S.x[p]), Y(S.y[p]), r, 0, 2 * Math.PI);
+        if (test) {
+          ctx.fillStyle = "white"; ctx.fill();
+          ctx.lineWidth = 1.8; ctx.strokeStyle = c; ctx.stroke();
+        } else {
+          ctx.fillStyle = c; ctx.fill();
+          ctx.lineWidth = 1; ctx.strokeStyle = points.kind === "regression" ? "rgba(0,0,0,0.35)" : "white"; ctx.stroke();
+        }
+      }
+    };
+    draw(points.train, false);
+    if (opts.show_test) draw(points.test, true);
+  }
+
+  const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  /** Twin of canvas_spec.decode_losses: two characters per value, log scale, "~~" = missing. */
+  function decodeLosses(codes, lo, hi) {
+    const out = [];
+    for (let k = 0; k + 1 < codes.length; k += 2) {
+      if (codes[k] === "~") { out.push(null); continue; }
+      const q = B64.indexOf(codes[k]) * 64 + B64.indexOf(codes[k + 1]);
+      out.push(10 ** (lo + (q / 4095) * (hi - lo)));
+    }
+    return out;
+  }
+
+  function paintLoss(canvas, frame, opts = {}) {
+    const [ctx, w, h] = css(canvas, opts), fg = opts.color || "#333";
+    const L = frame && frame.loss;
+    ctx.fillStyle = fg;
+    ctx.fillText(`train ${fmt(frame && frame.train_loss)}`, 34, 10);
+    ctx.fillStyle = "#999";
+    ctx.fillText(`test ${fmt(frame && frame.test_loss)}`, 34 + Math.max(80, w * 0.4), 10);
+    if (!L || !L.train || !L.train.length) return;
+    const log = !!opts.log, tr = (v) => (v === null || !(log ? v > 0 : isFinite(v)) ? null : log ? Math.log10(v) : v);
+    const series = [L.test || "", L.train].map((s) => decodeLosses(s, L.lo, L.hi).map(tr));
+    let lo = Infinity, hi = -Infinity;
+    for (const s of series) for (const v of s) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (!(hi >= lo)) return;
+    if (!log) lo = Math.min(0, lo);
+    if (hi - lo < 1e-12) { hi += log ? 0.5 : Math.abs(hi) * 0.1 + 1e-12; lo -= log ? 0.5 : 0; }
+    const pl = 34, pt = 16, pb = 13, pw = w - pl - 4, ph = h - pt - pb;
+    const n = series[1].length, X = (k) => pl + (n > 1 ? (k / (n - 1)) * pw : pw), Y = (v) => pt + (1 - (v - lo) / (hi - lo)) * ph;
+    ctx.strokeStyle = "rgba(128,128,128,0.4)"; ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.moveTo(pl, pt); ctx.lineTo(pl, pt + ph); ctx.lineTo(pl + pw, pt + ph); ctx.stroke();
+    ctx.fillStyle = "#888"; ctx.textAlign = "right";
+    const lab = (v) => { const x = log ? 10 ** v : v; return Math.abs(x) >= 1e3 || (x && Math.abs(x) < 1e-2) ? x.toExponential(0) : x.toPrecision(2); };
+    ctx.fillText(lab(hi), pl - 3, pt + 7); ctx.fillText(lab(lo), pl - 3, pt + ph);
+    ctx.textAlign = "left"; ctx.fillText(String(L.x0), pl, h - 2);
+    ctx.textAlign = "right"; ctx.fillText(`epoch ${L.x1}`, pl + pw, h - 2); ctx.textAlign = "left";
+    series.forEach((s, q) => {
+      ctx.strokeStyle = q ? fg : "#999"; ctx.lineWidth = q ? 1.6 : 1.3;
+      ctx.beginPath();
+      let pen = false;
+      s.forEach((v, k) => { if (v === null) { pen = false; return; } pen ? ctx.lineTo(X(k), Y(v)) : ctx.moveTo(X(k), Y(v)); pen = true; });
+      ctx.stroke();
+    });
+  }
+
+  /** Network diagram: a heatmap thumbnail per neuron, links by weight, bias marks.
+      Returns the hit regions used for hover and click. */
+  function paintNetwork(canvas, spec, opts = {}) {
+    const [ctx, w, h] = css(canvas, opts), m = compile(spec), D = spec.domain || 6, fg = opts.color || "#333";
+    const sizes = m.sizes, ncol = sizes.length, maxN = Math.max(...sizes), nL = m.layers.length;
+    const left = 40, right = 6, top = 16, bottom = 4;
+    let sz = Math.floor(Math.min(40, (h - top - bottom) / (maxN * 1.3), (w - left - right) / (ncol * 1.9)));
+    sz = Math.max(sz, 5);
+    const step = Math.min(maxN > 1 ? (h - top - bottom - sz) / (maxN - 1) : 0, sz * 1.7);
+    const colX = (c) => left + (ncol > 1 ? (c * (w - left - right - sz)) / (ncol - 1) : 0);
+    const rowY = (c, j) => top + (h - top - bottom - ((sizes[c] - 1) * step + sz)) / 2 + j * step;
+    // activations of every neuron on a coarse G×G grid
+    const G = clamp(Math.round(sz * (opts.dpr || 1)), 4, opts.G || 24), cs = gridCoords(G, D), P = G * G;
+    const vals = sizes.map((n) => Array.from({ length: n }, () => new Float64Array(P)));
+    for (let i = 0, p = 0; i < G; i++) for (let j = 0; j < G; j++, p++) {
+      run(m, cs[j], -cs[i]);
+      for (let l = 0; l < ncol; l++) for (let u = 0; u < sizes[l]; u++) vals[l][u][p] = m.bufs[l][u];
+    }
+    const total = sizes.reduce((a, b) => a + b, 0), sprite = scratch("sprite", G, G * total);
+    const sctx = sprite.getContext("2d"), img = sctx.createImageData(G, G * total), d = img.data;
+    const o = new Float64Array(sizes[nL]);
+    let q = 0;
+    for (let l = 0; l < ncol; l++) for (let u = 0; u < sizes[l]; u++) {
+      const v = vals[l][u];
+      let s = 1;
+      if (l < nL) for (let p = 0; p < P; p++) if (Math.abs(v[p]) > s) s = Math.abs(v[p]);
+      for (let p = 0; p < P; p++, q += 4) {
+        if (l < nL) putT(d, q, DEFAULT_LUT, v[p] / s);
+        else if (m.out.kind !== "classes") { o[0] = v[p]; shade(m, o, false, d, q); }
+        else {
+          for (let k = 0; k < o.length; k++) o[k] = vals[l][k][p];
+          let pk = o[u];
+          if (!m.out.softmax) { let z = 0; for (let k = 0; k < o.length; k++) z += Math.exp(o[k] - o[u]); pk = 1 / z; }
+          if (pk === pk) put(d, q, m.clut, 256 * u + Math.round(clamp(pk, 0, 1) * 255));
+          else putT(d, q, DEFAULT_LUT, NaN);
+        }
+      }
+    }
+    sctx.putImageData(img, 0, 0);
+    const hits = [], sel = JSON.stringify(opts.sel || null);
+    const same = (s) => JSON.stringify(s) === sel;
+    // links (residual identities dashed, under the weighted links)
+    const maxW = clamp(sz / 5, 2, 7), yc = (c, j) => rowY(c, j) + sz / 2;
+    ctx.setLineDash([3, 3]); ctx.strokeStyle = "rgba(128,128,128,0.6)"; ctx.lineWidth = 1;
+    m.layers.forEach((L, l) => {
+      if (!L.res) return;
+      for (let j = 0; j < L.nOut; j++) { ctx.beginPath(); ctx.moveTo(colX(l) + sz, yc(l, j)); ctx.lineTo(colX(l + 1), yc(l + 1, j)); ctx.stroke(); }
+    });
+    ctx.setLineDash([]);
+    let selLink = null;
+    m.layers.forEach((L, l) => {
+      const x0 = colX(l) + sz, x1 = colX(l + 1), c = L.nIn + 1;
+      for (let j = 0; j < L.nOut; j++) for (let i = 0; i < L.nIn; i++) {
+        const wv = L.W[j * c + i], lw = 0.5 + (Math.min(Math.abs(wv), 4) * (maxW - 0.5)) / 4;
+        const pts = [x0, yc(l, i), x1, yc(l + 1, j)], s = { layer: l, from: i, to: j };
+        ctx.strokeStyle = rgb(diverge(clamp(wv, -1, 1))); ctx.lineWidth = wv === wv ? lw : 1;
+        bezier(ctx, pts); ctx.stroke();
+        hits.push({ kind: "link", sel: s, pts, lw, value: wv });
+        if (same(s)) selLink = pts;
+      }
+    });
+    if (selLink) { ctx.strokeStyle = fg; ctx.lineWidth = 1.5; ctx.setLineDash([4, 3]); bezier(ctx, selLink); ctx.stroke(); ctx.setLineDash([]); }
+    // neurons, bias marks, headers
+    ctx.imageSmoothingEnabled = true;
+    q = 0;
+    const bs = Math.max(4, Math.round(sz * 0.22));
+    for (let c = 0; c < ncol; c++) {
+      const x = colX(c), L = m.layers[c - 1];
+      ctx.fillStyle = fg; ctx.textAlign = "center";
+      const act = c ? spec.layers[c - 1].act : "";
+      const head = c === 0 ? "input" : c === nL ? "output" : `${SHORT[act] || act} ${sizes[c]}${L.res ? " +res" : ""}`;
+      ctx.fillText(head, x + sz / 2, 10);
+      for (let j = 0; j < sizes[c]; j++, q++) {
+        const y = rowY(c, j), s = { layer: c - 1, neuron: j };
+        ctx.drawImage(sprite, 0, q * G, G, G, x, y, sz, sz);
+        ctx.strokeStyle = same(s) ? fg : "rgba(100,100,100,0.7)"; ctx.lineWidth = same(s) ? 2.5 : 1;
+        ctx.strokeRect(x, y, sz, sz);
+        hits.push({ kind: "neuron", sel: s, box: [x, y, sz, sz], value: L ? L.W[j * (L.nIn + 1) + L.nIn] : null });
+        if (c === 0) { ctx.textAlign = "right"; ctx.fillStyle = fg; ctx.fillText(LABELS[spec.features[j]] || spec.features[j], x - 4, y + sz / 2 + 3); ctx.textAlign = "center"; }
+        if (L) {
+          const b = L.W[j * (L.nIn + 1) + L.nIn], bx = x - bs / 2, by = y + sz - bs / 2, bsel = { layer: c - 1, from: L.nIn, to: j, bias: true };
+          ctx.fillStyle = rgb(diverge(clamp(b, -1, 1))); ctx.fillRect(bx, by, bs, bs);
+          ctx.strokeStyle = same(bsel) ? fg : "rgba(60,60,60,0.8)"; ctx.lineWidth = same(bsel) ? 2 : 0.8; ctx.strokeRect(bx, by, bs, bs);
+          hits.unshift({ kind: "bias", sel: bsel, box: [bx - 1, by - 1, bs + 2, bs + 2], value: b });
+        }
+      }
+    }
+    ctx.textAlign = "left";
+    return hits;
+  }
+
+  function bezier(ctx, [x0, y0, x1, y1]) {
+    const xm = (x0 + x1) / 2;
+    ctx.beginPath(); ctx.moveTo(x0, y0); ctx.bezierCurveTo(xm, y0, xm, y1, x1, y1);
+  }
+
+  function hitTest(hits, x, y) {
+    let best = null, bd = Infinity;
+    for (const hh of hits) {
+      if (hh.box) {
+        const [bx, by, bw, bh] = hh.box;
+        if (x >= bx && x <= bx + bw && y >= by && y <= by + bh) return hh;
+        continue;
+      }
+      const [x0, y0, x1, y1] = hh.pts, tol = Math.max(4, hh.lw / 2 + 2);
+      if (x < Math.min(x0, x1) - tol || x > Math.max(x0, x1) + tol || y < Math.min(y0, y1) - tol || y > Math.max(y0, y1) + tol) continue;
+      const xm = (x0 + x1) / 2;
+      let px = x0, py = y0;
+      for (let k = 1; k <= 16; k++) {  // the cubic of bezier() as 16 segments
+        const t = k / 16, u = 1 - t, qx = u * u * u * x0 + 3 * u * t * xm + t * t * t * x1, qy = (u * u * u + 3 * u * u * t) * y0 + (3 * u * t * t + t * t * t) * y1;
+        const dx = qx - px, dy = qy - py, L2 = dx * dx + dy * dy || 1, s = clamp(((x - px) * dx + (y - py) * dy) / L2, 0, 1);
+        const dd = Math.hypot(x - px - s * dx, y - py - s * dy);
+        if (dd <= tol && dd < bd) { bd = dd; best = hh; }
+        px = qx; py = qy;
+      }
+    }
+    return best;
+  }
+
+  function neuronName(spec, l, j) {
+    if (l < 0) return LABELS[spec.features[j]] || spec.features[j];
+    if (l === spec.layers.length - 1) return spec.layers[l].W.length > 1 ? `out ${j}` : "out";
+    return `h${l + 1}.${j + 1}`;
+  }
+
+  function describe(spec, hh) {
+    const s = hh.sel;
+    if (hh.kind === "link") return `${neuronName(spec, s.layer - 1, s.from)} → ${neuronName(spec, s.layer, s.to)}: w = ${fmt(hh.value)}`;
+    if (hh.kind === "bias") return `bias of ${neuronName(spec, s.layer, s.to)}: ${fmt(hh.value)}`;
+    return neuronName(spec, s.layer, s.neuron) + (s.layer >= 0 ? ` (${spec.layers[s.layer].act}), bias ${fmt(hh.value)}` : "");
+  }
+
+  function infoText(f) {
+    const e = String(f.epoch || 0).padStart(6, "0");
+    let t = `Epoch ${e.slice(0, 3)},${e.slice(3)}`;
+    if (f.train_acc !== null && f.train_acc !== undefined) t += ` · accuracy ${(100 * f.train_acc).toFixed(1)}% train, ${(100 * f.test_acc).toFixed(1)}% test`;
+    if (f.diverged) t += " · stopped (diverged)";
+    return t;
+  }
+
+  // ------------------------------------------------------------------ component
+  const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500;
+  const stats = { updates: 0, paints: 0, lastPaintMs: 0, paintTimes: [] };
+
+  function el(tag, cls, parent) { const e = document.createElement(tag); e.className = cls; parent.appendChild(e); return e; }
+
+  function create(parent) {
+    parent.querySelectorAll(".pg-root").forEach((e) => e.remove());
+    const root = el("div", "pg-root", parent);
+    const inst = { root, net: el("canvas", "pg-net", root), heat: el("canvas", "pg-heat", root), over: el("canvas", "pg-over", root),
+                   info: el("div", "pg-info", root), loss: el("canvas", "pg-loss", root), tip: el("div", "pg-tip", root),
+                   spec: null, points: null, opts: {}, acked: undefined, sel: null, hits: [], layoutKey: "", raf: 0, overKey: "" };
+    root._pg = inst;
+    inst.ro = new ResizeObserver(() => schedule(inst));
+    inst.ro.observe(root);
+    const at = (e) => { const r = inst.net.getBoundingClientRect(); return hitTest(inst.hits, e.clientX - r.left, e.clientY - r.top); };
+    inst.net.addEventListener("click", (e) => {
+      const hh = at(e);
+      inst.sel = hh ? hh.sel : null;
+      inst.setState("select", inst.sel);
+      schedule(inst);
+    });
+    inst.net.addEventListener("mousemove", (e) => {
+      const hh = at(e), tip = inst.tip;
+      inst.net.style.cursor = hh ? "pointer" : "default";
+      if (!hh || !inst.spec) { tip.style.display = "none"; return; }
+      tip.textContent = describe(inst.spec, hh);
+      tip.style.display = "block";
+      tip.style.left = `${e.offsetX + 12}px`; tip.style.top = `${e.offsetY + 12}px`;
+    });
+    inst.net.addEventListener("mouseleave", () => { inst.tip.style.display = "none"; });
+    inst.destroy = () => { inst.ro.disconnect(); cancelAnimationFrame(inst.raf); root.remove(); };
+    return inst;
+  }
+
+  function ack(inst, key) {
+    if (inst.acked === key) return;
+    inst.acked = key;
+    inst.setState("points_key", key);
+  }
+
+  /** Take the latest data; painting happens on the next animation frame (latest data wins). */
+  function update(inst, data) {
+    stats.updates++;
+    inst.opts = data.opts || {};
+    if (data.spec) inst.spec = data.spec;
+    const P = data.points;
+    if (P && P.key) {
+      if (P.train) {
+        pointsCache.set(P.key, P);
+        while (pointsCache.size > 4) pointsCache.delete(pointsCache.keys().next().value);
+      }
+      const have = pointsCache.get(P.key);
+      if (have) inst.points = have;
+      ack(inst, have ? P.key : null);  // null asks Python to send the points again
+    } else if (P === null) {
+      inst.points = null;
+    }
+    schedule(inst);
+  }
+
+  function schedule(inst) {
+    if (!inst.raf) inst.raf = requestAnimationFrame(() => { inst.raf = 0; paint(inst); });
+  }
+
+  function place(e, x, y, w, h, dpr) {
+    Object.assign(e.style, { left: `${x}px`, top: `${y}px`, width: `${w}px`, height: `${h}px`, display: "block" });
+    if (e.tagName === "CANVAS") { e.width = Math.max(1, Math.round(w * dpr)); e.height = Math.max(1, Math.round(h * dpr)); }
+  }
+
+  function layout(inst, W, H, dpr) {
+    const o = inst.opts, showNet = o.show_network !== false && W >= 420, infoH = 18;
+    const lossH = Math.round(clamp(H * 0.24, 60, 110));
+    const s = Math.floor(Math.max(60, Math.min(H - lossH - infoH - 6, showNet ? W * 0.5 : W)));
+    const x = W - s;
+    place(inst.heat, x, 0, s, s, dpr);
+    place(inst.over, x, 0, s, s, dpr);
+    place(inst.info, x, s + 2, s, infoH, dpr);
+    place(inst.loss, x, s + infoH + 4, s, H - s - infoH - 4, dpr);
+    if (showNet) place(inst.net, 0, 0, x - 10, H, dpr); else inst.net.style.display = "none";
+    inst.netOn = showNet;
+    inst.fg = getComputedStyle(inst.root).color || "#333";
+  }
+
+  function paint(inst) {
+    const t0 = performance.now(), o = inst.opts, H = o.height || 420;
+    inst.root.style.height = `${H}px`;
+    const W = inst.root.clientWidth, dpr = window.devicePixelRatio || 1;
+    if (!W) return;
+    const key = [W, H, dpr, o.show_network !== false].join();
+    if (key !== inst.layoutKey) { layout(inst, W, H, dpr); inst.layoutKey = key; inst.overKey = ""; }
+    if (!inst.spec) return;
+    try {
+      // big nets: 50×50 while training, the full 100×100 once no new weights came for 0.3 s
+      const coarse = compile(inst.spec).macs > COARSE_MACS, spec = inst.spec;
+      paintBoundary(inst.heat, spec, { discretize: !!o.discretize, n: coarse ? 50 : 100 });
+      clearTimeout(inst.refine);
+      if (coarse) inst.refine = setTimeout(() => { if (inst.spec === spec) paintBoundary(inst.heat, spec, { discretize: !!o.discretize }); }, 300);
+      const overKey = [key, inst.points && inst.points.key, !!o.show_test].join();
+      if (overKey !== inst.overKey) {
+        paintPoints(inst.over, inst.points, { dpr, show_test: !!o.show_test, domain: inst.spec.domain });
+        inst.overKey = overKey;
+      }
+      paintLoss(inst.loss, inst.spec, { dpr, log: !!o.log_loss, color: inst.fg });
+      inst.info.textContent = infoText(inst.spec);
+      if (inst.netOn) inst.hits = paintNetwork(inst.net, inst.spec, { dpr, sel: inst.sel, color: inst.fg });
+    } catch (e) {
+      inst.info.textContent = `live view error: ${e.message}`;
+      console.error(e);
+    }
+    const dt = performance.now() - t0;
+    stats.paints++; stats.lastPaintMs = dt;
+    stats.paintTimes.push(t0);
+    if (stats.paintTimes.length > 600) stats.paintTimes.splice(0, 300);
+  }
+
+  /** Entry point of the st.components.v2 component (called with every new data). */
+  function mount(component) {
+    const { data, parentElement, setStateValue } = component;
+    let inst = instances.get(parentElement);
+    if (!inst || !inst.root.isConnected) { inst = create(parentElement); instances.set(parentElement, inst); }
+    inst.setState = setStateValue || (() => {});
+    update(inst, data || {});
+    return () => setTimeout(() => { if (!inst.root.isConnected) inst.destroy(); }, 1000);
+  }
+
+  const api = { compile, run, forward, mapOut, gridCoords, evalGrid, shade, heat, paintBoundary,
+                paintPoints, paintLoss, paintNetwork, hitTest, decodeLosses, mount, stats, ACTS, FEATURES };
+  globalThis.PlaygroundCanvas = api;
+  return api;
+})();

@@ -1,0 +1,312 @@
+"""playground/static/playground.js in real headless Chromium (no server): the in-browser
+forward pass must match NumPy, the painters must put the right colours in the right places,
+and the component protocol (points acknowledgement, selection) must work.
+
+Skipped when Chromium or Playwright is missing, unless CI=true (then it fails)."""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from playground.canvas_spec import BLUE, CLASS_COLORS, ORANGE, frame_spec, model_spec, points_spec
+from playground.config import ACTIVATION_NAMES, FEATURE_NAMES, Config
+from playground.train import Trainer, augmented
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+JS = Path(__file__).resolve().parents[1] / "playground" / "static" / "playground.js"
+CSS = JS.with_name("playground.css")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover
+    sync_playwright = None
+
+if sync_playwright is None or not os.path.exists(CHROMIUM):
+    why = "playwright is not installed" if sync_playwright is None else f"{CHROMIUM} is missing"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests need Chromium and Playwright on CI: {why}", pytrace=False)
+    pytest.skip(why, allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _page(browser, scale=1, width=900, height=500):
+    page = browser.new_page(device_scale_factor=scale, viewport={"width": width, "height": height})
+    page.set_content("<!doctype html><html><body style='margin:0;background:#fff'></body></html>")
+    page.add_script_tag(path=str(JS))
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    pg = _page(browser)
+    yield pg
+    pg.close()
+
+
+# ---------------------------------------------------------------- forward pass vs NumPy
+HEADS = {  # name -> config changes
+    "squared/tanh": dict(dataset="circle", cost="squared"),
+    "cross_entropy/sigmoid": dict(dataset="circle", cost="cross_entropy"),
+    "hinge/linear": dict(dataset="xor", cost="hinge"),
+    "3-class softmax": dict(dataset="spiral", classes=3, cost="cross_entropy"),
+    "3-class hinge": dict(dataset="blobs", classes=3, cost="hinge"),
+    "regression": dict(dataset="reg-gauss", cost="squared"),
+}
+
+
+def random_trainer(act: str, residual: bool, head: str, seed: int) -> Trainer:
+    rng = np.random.default_rng(seed)
+    feats = tuple(rng.permutation(FEATURE_NAMES)[: rng.integers(1, len(FEATURE_NAMES) + 1)])
+    width = int(rng.integers(2, 7))
+    layers = (len(feats), width, width) if residual else tuple(int(v) for v in rng.integers(1, 7, rng.integers(1, 4)))
+    cfg = Config(points=100, features=feats, layers=layers, activation=(act,), residual=residual,
+                 seed=seed, **HEADS[head])
+    t = Trainer(cfg)
+    t.net.theta[:] = rng.normal(0.0, 1.2, t.net.theta.size)  # big enough to saturate and clip
+    return t
+
+
+def grid_points(coords: list[float]) -> np.ndarray:
+    """The grid of evalGrid/paintBoundary: row 0 at the top (y = +6), x left to right."""
+    c = np.asarray(coords)
+    return np.column_stack([np.tile(c, c.size), np.repeat(-c, c.size)])
+
+
+@pytest.mark.parametrize("act", ACTIVATION_NAMES)
+def test_forward_matches_numpy(page, act):
+    for residual in (False, True):
+        for h, head in enumerate(HEADS):
+            t = random_trainer(act, residual, head, seed=1000 + 17 * h + residual)
+            assert any(t.net.residual) or not residual
+            spec = model_spec(t)
+            js = page.evaluate("([s, n]) => PlaygroundCanvas.evalGrid(s, n)", [spec, 100])
+            n, D = 100, 6.0
+            assert js["coords"] == [-D + (j + 0.5) * (2 * D) / n for j in range(n)]
+            X = grid_points(js["coords"])
+            raw_np = t.net.forward(augmented(X, t.cfg.features)).T
+            raw_js = np.asarray(js["raw"], dtype=np.float64).reshape(raw_np.shape)
+            where = f"{act} residual={residual} {head} {t.cfg.features} {t.cfg.layers}"
+            assert np.isfinite(raw_np).all(), where
+            assert np.abs(raw_js - raw_np).max() < 1e-9, where
+            expect = t.predict_grid(X)
+            got = np.asarray(js["out"], dtype=np.float64)
+            if t.head.units > 1:  # class index: equal wherever the top two scores are not tied
+                top2 = np.sort(raw_np, axis=1)[:, -2:]
+                clear = top2[:, 1] - top2[:, 0] > 1e-9
+                assert (got[clear] == expect[clear]).all(), where
+                assert clear.mean() > 0.99, where
+            else:
+                assert np.abs(got - expect).max() < 1e-9, where
+
+
+def test_forward_reports_every_activation(page):
+    t = random_trainer("tanh", False, "3-class softmax", seed=5)
+    spec = model_spec(t)
+    res = page.evaluate("([s]) => PlaygroundCanvas.forward(s, 1.5, -2.25)", [spec])
+    acts = t.net.activations(augmented(np.array([[1.5, -2.25]]), t.cfg.features))
+    assert [len(a) for a in res["acts"]] == t.net.sizes
+    for got, want in zip(res["acts"][1:], acts):
+        np.testing.assert_allclose(got, want[:, 0], rtol=0, atol=1e-12)
+    assert res["out"] == int(np.argmax(acts[-1][:, 0]))
+
+
+def test_unknown_activation_is_an_error(page):
+    spec = {"domain": 6, "features": ["x1"], "layers": [{"act": "swish", "res": False, "W": [[1.0, 0.0]]}],
+            "out": {"kind": "value", "range": 1}}
+    msg = page.evaluate("([s]) => { try { PlaygroundCanvas.compile(s); return ''; } catch (e) { return e.message; } }", [spec])
+    assert "swish" in msg
+
+
+def test_loss_codes_match_python(page):
+    from playground.canvas_spec import decode_losses, encode_losses
+    vals = [1e-9, 1e-8, 3.3e-5, 0.01234, 0.5, 0.693, 1.0, 27.6, 1e8, float("nan"), 0.0]
+    codes = encode_losses(vals)
+    js = page.evaluate("([c]) => PlaygroundCanvas.decodeLosses(c, -8, 8)", [codes])
+    py = decode_losses(codes)
+    assert len(js) == len(py) == len(vals)
+    for a, b, v in zip(js, py, vals):
+        assert (a is None) == (b is None) == (not math.isfinite(v))
+        if a is not None:
+            assert abs(a - b) <= 1e-12 * b
+            if 1e-8 <= v <= 1e8:
+                assert abs(math.log10(a) - math.log10(v)) <= 8 / 4095 + 1e-12
+
+
+# ---------------------------------------------------------------- painting
+def _rgb(h):
+    return np.array([int(h[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def heat(color) -> np.ndarray:
+    """TFP's heatmap colour: the full colour drawn at alpha 160/255 over white."""
+    return 255 + (np.asarray(color, float) - 255) * (160 / 255)
+
+
+def _pixel(page, selector_js, x, y):
+    return np.array(page.evaluate(
+        f"([x, y]) => Array.from(({selector_js}).getContext('2d').getImageData(x, y, 1, 1).data)", [x, y]))
+
+
+def test_boundary_colours_binary_and_classes(page):
+    page.evaluate("() => { const c = document.createElement('canvas'); c.id = 'b'; c.width = 300; c.height = 300;"
+                  " document.body.appendChild(c); }")
+    left_right = {"domain": 6.0, "features": ["x1"], "layers": [{"act": "tanh", "res": False, "W": [[2.0, 0.0]]}],
+                  "out": {"kind": "binary", "map": "pm1", "colors": [ORANGE, BLUE]}}
+    for disc in (False, True):
+        page.evaluate("([s, d]) => PlaygroundCanvas.paintBoundary(document.getElementById('b'), s, {discretize: d})",
+                      [left_right, disc])
+        at = lambda x, y: _pixel(page, "document.getElementById('b')", int((x + 6) / 12 * 300), int((6 - y) / 12 * 300))
+        assert np.abs(at(-4.5, 2)[:3] - heat(_rgb(ORANGE))).max() <= 2      # class 0 deep inside
+        assert np.abs(at(4.5, -3)[:3] - heat(_rgb(BLUE))).max() <= 2        # class 1 deep inside
+        assert at(0, 0)[3] == 255
+    # three classes: scores 8·(-x1), 8·x1 and 8·(x2 - 3): class 2 near the top, 0 left, 1 right
+    three = {"domain": 6.0, "features": ["x1", "x2"],
+             "layers": [{"act": "softmax", "res": False, "W": [[-8.0, 0.0, 0.0], [8.0, 0.0, 0.0], [0.0, 8.0, -24.0]]}],
+             "out": {"kind": "classes", "k": 3, "softmax": True, "colors": list(CLASS_COLORS[:3])}}
+    page.evaluate("([s]) => PlaygroundCanvas.paintBoundary(document.getElementById('b'), s, {})", [three])
+    at = lambda x, y: _pixel(page, "document.getElementById('b')", int((x + 6) / 12 * 300), int((6 - y) / 12 * 300))
+    for (x, y), c in (((-4, -3), 0), ((4, -3), 1), ((0, 5.5), 2)):
+        assert np.abs(at(x, y)[:3] - heat(_rgb(CLASS_COLORS[c]))).max() <= 3, (x, y, c)
+    # regression: value scale orange (negative) … blue (positive)
+    plane = {"domain": 6.0, "features": ["x1"], "layers": [{"act": "linear", "res": False, "W": [[0.5, 0.0]]}],
+             "out": {"kind": "value", "range": 1.0}}
+    page.evaluate("([s]) => PlaygroundCanvas.paintBoundary(document.getElementById('b'), s, {})", [plane])
+    assert np.abs(at(-5, 0)[:3] - heat(_rgb(ORANGE))).max() <= 2
+    assert np.abs(at(5, 0)[:3] - heat(_rgb(BLUE))).max() <= 2
+
+
+def _mount(page, data, width=900):
+    page.evaluate("""([data, css, w]) => {
+        window.__calls = [];
+        let host = document.getElementById('host');
+        if (!host) {
+          host = document.createElement('div'); host.id = 'host'; host.style.width = w + 'px';
+          document.body.appendChild(host);
+          window.__shadow = host.attachShadow({mode: 'open'});
+          const st = document.createElement('style'); st.textContent = css; window.__shadow.appendChild(st);
+        }
+        window.__before = PlaygroundCanvas.stats.paints;
+        PlaygroundCanvas.mount({data, parentElement: window.__shadow,
+                                setStateValue: (k, v) => window.__calls.push([k, v])});
+    }""", [data, CSS.read_text(), width])
+    page.wait_for_function("() => PlaygroundCanvas.stats.paints > window.__before")
+    return page.evaluate("() => window.__calls")
+
+
+def test_component_protocol_and_dpr(browser):
+    page = _page(browser, scale=2)
+    t = Trainer(Config(seed=3))
+    t.train(30)
+    spec, pts = frame_spec(t), points_spec(t, show_test=True)
+    opts = {"height": 420, "discretize": False, "show_test": True, "log_loss": False, "show_network": True}
+    calls = _mount(page, {"spec": spec, "points": pts, "opts": opts})
+    assert calls == [["points_key", pts["key"]]]                  # acknowledged once
+    calls = _mount(page, {"spec": spec, "points": {"key": pts["key"]}, "opts": opts})
+    assert calls == []                                             # key only: uses its cache
+    calls = _mount(page, {"spec": spec, "points": {"key": "unknown"}, "opts": opts})
+    assert calls == [["points_key", None]]                         # asks Python to resend
+    _mount(page, {"spec": spec, "points": pts, "opts": opts})
+    sizes = page.evaluate("""() => Array.from(window.__shadow.querySelectorAll('canvas'))
+        .map(c => [c.className, c.width, c.height, c.getBoundingClientRect().width, c.getBoundingClientRect().height])""")
+    for name, w, h, cw, ch in sizes:
+        assert (w, h) == (round(cw * 2), round(ch * 2)), name    # follows devicePixelRatio
+    heat_c = next(s for s in sizes if s[0] == "pg-heat")
+    assert heat_c[3] == heat_c[4] > 200                            # square boundary plot
+    # resizing the host re-lays out the canvases
+    page.evaluate("() => { document.getElementById('host').style.width = '700px'; }")
+    page.wait_for_function("() => window.__shadow.querySelector('.pg-net').getBoundingClientRect().width < 700 - 300")
+    # clicking a neuron and a link reports the selection
+    hits = page.evaluate("() => window.__shadow.querySelector('.pg-root')._pg.hits.map(h => ({kind: h.kind, sel: h.sel, box: h.box, pts: h.pts}))")
+    rect = page.evaluate("() => { const r = window.__shadow.querySelector('.pg-net').getBoundingClientRect(); return [r.left, r.top]; }")
+    neuron = next(h for h in hits if h["kind"] == "neuron" and h["sel"]["layer"] == 0 and h["sel"]["neuron"] == 1)
+    bx, by, bw, bh = neuron["box"]
+    page.evaluate("() => { window.__calls = []; }")
+    page.mouse.click(rect[0] + bx + bw * 0.6, rect[1] + by + bh * 0.4)
+    assert page.evaluate("() => window.__calls") == [["select", {"layer": 0, "neuron": 1}]]
+    link = next(h for h in hits if h["kind"] == "link" and h["sel"] == {"layer": 1, "from": 3, "to": 0})
+    x0, y0, x1, y1 = link["pts"]
+    tq = 0.3  # a point on the drawn cubic: control points at the middle x
+    u = 1 - tq
+    px = u ** 3 * x0 + 3 * u * tq * (x0 + x1) / 2 + tq ** 3 * x1
+    py = (u ** 3 + 3 * u * u * tq) * y0 + (3 * u * tq * tq + tq ** 3) * y1
+    expect = page.evaluate("([x, y]) => PlaygroundCanvas.hitTest(window.__shadow.querySelector('.pg-root')._pg.hits, x, y).sel", [px, py])
+    page.evaluate("() => { window.__calls = []; }")
+    page.mouse.click(rect[0] + px, rect[1] + py)
+    got = page.evaluate("() => window.__calls")
+    assert got == [["select", expect]] and set(expect) == {"layer", "from", "to"}
+    page.evaluate("() => { window.__calls = []; }")
+    page.mouse.click(rect[0] + 2, rect[1] + 415)                  # empty corner clears
+    assert page.evaluate("() => window.__calls") == [["select", None]]
+    page.close()
+
+
+def test_screenshot_artifact(browser):
+    """Paint three live views (binary, 3 classes, regression) and keep a PNG to look at."""
+    page = browser.new_page(device_scale_factor=1, viewport={"width": 900, "height": 1330})
+    page.set_content("<!doctype html><html><body style='margin:10px;background:#fff'></body></html>")
+    page.add_script_tag(path=str(JS))
+    runs = [(Config(seed=1, layers=(4, 2), noise=10), 200, True),
+            (Config(dataset="spiral", classes=3, layers=(8, 8), cost="cross_entropy", optimizer="adam",
+                    lr=0.01, features=("x1", "x2", "sinx1", "sinx2"), seed=2), 300, False),
+            (Config(dataset="reg-gauss", layers=(6, 6), activation=("relu",), residual=True, lr=0.01, seed=4), 200, False)]
+    for n, (cfg, epochs, disc) in enumerate(runs):
+        t = Trainer(cfg)
+        t.train(epochs)
+        data = {"spec": frame_spec(t), "points": points_spec(t, show_test=True),
+                "opts": {"height": 420, "discretize": False, "show_test": n == 0, "log_loss": n == 1, "show_network": True}}
+        page.evaluate("""([data, css, n]) => {
+            const host = document.createElement('div'); host.id = 'h' + n; host.style.cssText = 'width:880px;margin-bottom:12px';
+            document.body.appendChild(host);
+            const sh = host.attachShadow({mode: 'open'});
+            const st = document.createElement('style'); st.textContent = css; sh.appendChild(st);
+            PlaygroundCanvas.mount({data, parentElement: sh, setStateValue: () => {}});
+        }""", [data, CSS.read_text(), n])
+    page.wait_for_function("() => PlaygroundCanvas.stats.paints >= 3")
+    page.wait_for_timeout(100)
+    ARTIFACTS.mkdir(exist_ok=True)
+    out = ARTIFACTS / "live_view.png"
+    page.screenshot(path=str(out), full_page=True)
+    assert out.stat().st_size > 10_000
+    # the binary run's boundary is nowhere blank: every sampled pixel is opaque
+    alpha = page.evaluate("""() => { const c = document.getElementById('h0').shadowRoot.querySelector('.pg-heat');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let z = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] !== 255) z++; return z; }""")
+    assert alpha == 0
+    page.close()
+
+
+def test_big_network_paints_coarse_then_full(browser):
+    """8 × 32 relu neurons, 7 features, 5 classes: 50×50 while weights stream, 100×100 at rest."""
+    page = _page(browser)
+    t = Trainer(Config(features=FEATURE_NAMES, layers=(32,) * 8, activation=("relu",), dataset="blobs",
+                       classes=5, cost="cross_entropy", points=200))
+    t.train(3)
+    calls = _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": {"height": 420}})
+    assert calls[0][0] == "points_key"
+    info = page.evaluate("() => window.__shadow.querySelector('.pg-info').textContent")
+    assert info.startswith("Epoch 000,003") and "error" not in info
+    grab = """() => { const c = window.__shadow.querySelector('.pg-heat');
+        return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 0)); }"""
+    coarse = np.array(page.evaluate(grab))
+    page.wait_for_timeout(500)
+    full = np.array(page.evaluate(grab))
+    assert coarse.shape == full.shape and (coarse != full).any()   # repainted at full resolution
+    spec = frame_spec(t)
+    js = page.evaluate("([s]) => PlaygroundCanvas.evalGrid(s, 100).out", [spec])
+    X = grid_points([-6 + (j + 0.5) * 12 / 100 for j in range(100)])
+    assert (np.asarray(js) == t.predict_grid(X)).mean() > 0.999
+    page.close()

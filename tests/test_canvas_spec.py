@@ -1,0 +1,189 @@
+"""playground/canvas_spec.py: what the browser live view receives (shape, size, precision),
+plus a smoke test of playground/ui_canvas.live_view through Streamlit's AppTest."""
+from __future__ import annotations
+
+import ast
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from playground import canvas_spec as cs
+from playground.canvas_spec import (
+    BLUE, CLASS_COLORS, ORANGE, decode_losses, downsample, encode_losses, frame_spec, model_spec,
+    points_spec, spec_json,
+)
+from playground.config import Config
+from playground.train import Trainer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def trainer(**kw) -> Trainer:
+    return Trainer(Config(**kw))
+
+
+def test_pure_layer_imports():
+    tree = ast.parse((ROOT / "playground" / "canvas_spec.py").read_text())
+    names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not names & {"streamlit", "plotly"}
+
+
+def test_model_spec_shape_and_exact_weights():
+    t = trainer(features=("x1", "x2", "x1sq", "sinx2"), layers=(5, 3), activation=("relu", "gelu"))
+    t.train(3)
+    spec = model_spec(t)
+    assert spec["v"] == 1 and spec["domain"] == 6.0
+    assert spec["features"] == ["x1", "x2", "x1sq", "sinx2"]
+    assert [L["act"] for L in spec["layers"]] == ["relu", "gelu", "tanh"]
+    assert [L["res"] for L in spec["layers"]] == [False, False, False]
+    back = json.loads(spec_json(spec))  # what the browser parses
+    for L, W in zip(back["layers"], t.net.W):
+        A = np.array(L["W"], dtype=np.float64)
+        assert A.shape == W.shape                       # fan_out rows of fan_in + 1, bias last
+        assert np.array_equal(A, W)                      # float64 kept bit for bit
+        assert np.array_equal(A[:, -1], W[:, -1])
+    assert back == spec
+
+
+def test_residual_flags_follow_the_net():
+    t = trainer(layers=(2, 2, 3), residual=True)
+    assert [L["res"] for L in model_spec(t)["layers"]] == [True, True, False, False]
+
+
+@pytest.mark.parametrize("kw,out", [
+    (dict(cost="squared"), {"kind": "binary", "map": "pm1", "colors": [ORANGE, BLUE]}),
+    (dict(cost="cross_entropy"), {"kind": "binary", "map": "prob", "colors": [ORANGE, BLUE]}),
+    (dict(cost="hinge"), {"kind": "binary", "map": "pm1", "colors": [ORANGE, BLUE]}),
+    (dict(dataset="spiral", classes=3, cost="cross_entropy"),
+     {"kind": "classes", "k": 3, "softmax": True, "colors": list(CLASS_COLORS[:3])}),
+    (dict(dataset="blobs", classes=5, cost="hinge"),
+     {"kind": "classes", "k": 5, "softmax": False, "colors": list(CLASS_COLORS[:5])}),
+])
+def test_output_mapping(kw, out):
+    t = trainer(**kw)
+    spec = model_spec(t)
+    assert spec["out"] == out
+    assert spec["layers"][-1]["act"] == t.head.output
+
+
+def test_regression_range():
+    t = trainer(dataset="reg-plane")
+    out = model_spec(t)["out"]
+    y = np.concatenate([t.data.y_train, t.data.y_test])
+    assert out == {"kind": "value", "range": float(np.abs(y).max())}
+
+
+def test_non_finite_weights_become_null():
+    t = trainer()
+    t.net.W[0][1, 0] = np.nan
+    t.net.W[1][0, -1] = np.inf
+    spec = model_spec(t)
+    text = spec_json(spec)  # allow_nan=False: would raise on NaN
+    back = json.loads(text)
+    assert back["layers"][0]["W"][1][0] is None and back["layers"][1]["W"][0][-1] is None
+    assert back["layers"][0]["W"][0][0] == t.net.W[0][0, 0]
+
+
+def test_frame_spec_and_payload_size():
+    t = trainer()
+    t.train(1000)
+    f = frame_spec(t)
+    assert f["epoch"] == 1000
+    assert f["train_loss"] == t.history.train_loss[-1] and f["test_acc"] == t.history.test_acc[-1]
+    L = f["loss"]
+    assert (L["x0"], L["x1"]) == (0, 1000)
+    assert len(L["train"]) == len(L["test"]) == 2 * cs.MAX_HISTORY_POINTS
+    dec = decode_losses(L["train"])
+    idx = downsample(len(t.history.train_loss), cs.MAX_HISTORY_POINTS)
+    want = np.asarray(t.history.train_loss)[idx]
+    assert np.allclose(dec, want, rtol=0.01)
+    assert dec[-1] == pytest.approx(t.history.train_loss[-1], rel=0.01)
+    # the per-tick payload of the default net (as Streamlit sends it: default separators)
+    assert len(spec_json(f)) < 2000 and len(json.dumps(f)) < 2400
+    assert len(spec_json(frame_spec(t, max_points=400))) < 2900
+    assert len(frame_spec(t, max_points=400)["loss"]["train"]) == 800
+
+
+def test_frame_spec_regression_and_fresh_run():
+    t = trainer(dataset="reg-gauss")
+    f = frame_spec(t)
+    assert f["epoch"] == 0 and f["train_acc"] is None and f["test_acc"] is None
+    assert len(f["loss"]["train"]) == 2 and f["loss"]["x0"] == f["loss"]["x1"] == 0
+    json.loads(spec_json(f))
+
+
+@pytest.mark.parametrize("n,m", [(0, 200), (1, 200), (5, 200), (200, 200), (201, 200), (10_000, 200), (1000, 2)])
+def test_downsample(n, m):
+    idx = downsample(n, m)
+    assert len(idx) == min(n, m)
+    assert (np.diff(idx) > 0).all()
+    if n:
+        assert idx[0] == 0 and idx[-1] == n - 1
+
+
+def test_loss_codes():
+    vals = [1e-12, 1e-8, 2.5e-4, 0.1, 0.6931, 1.0, 12.0, 1e8, 1e12, 0.0, float("nan"), float("inf")]
+    codes = encode_losses(vals)
+    assert len(codes) == 2 * len(vals) and codes.isascii() and '"' not in codes and "\\" not in codes
+    dec = decode_losses(codes)
+    for v, d in zip(vals, dec):
+        if not math.isfinite(v):
+            assert d is None
+        elif 1e-8 <= v <= 1e8:
+            assert abs(math.log10(d) - math.log10(v)) <= 8 / 4095 + 1e-12
+        else:
+            assert d == pytest.approx(1e-8 if v < 1 else 1e8)
+
+
+def test_points_spec():
+    t = trainer(noise=20)
+    p = points_spec(t)
+    assert p["kind"] == "classification" and p["n_classes"] == 2 and p["test"] is None
+    tr = p["train"]
+    assert len(tr["x"]) == len(tr["y"]) == len(tr["label"]) == len(t.data.y_train)
+    assert set(tr["label"]) <= {0, 1} and all(isinstance(v, int) for v in tr["label"])
+    assert np.abs(np.array(tr["x"]) - t.data.X_train[:, 0]).max() <= 5e-4
+    q = points_spec(t, show_test=True)
+    assert len(q["test"]["x"]) == len(t.data.y_test)
+    assert p["key"] == points_spec(t)["key"] != q["key"]           # stable, and changes with content
+    assert len(spec_json(q)) < 12_000
+    r = points_spec(trainer(dataset="reg-gauss"), show_test=True)
+    assert r["kind"] == "regression" and all(isinstance(v, float) for v in r["train"]["label"])
+    json.loads(spec_json(r))
+
+
+# ---------------------------------------------------------------- live_view in AppTest
+APP = """
+import streamlit as st
+from playground.config import Config
+from playground.train import Trainer
+from playground.canvas_spec import frame_spec, points_spec
+from playground.ui_canvas import live_view
+
+t = Trainer(Config())
+t.train(2)
+sel = live_view(frame_spec(t), points_spec(t), key="live", height=400, show_test=True)
+st.write(f"selection={sel}")
+"""
+
+
+def test_live_view_runs_in_apptest():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_string(APP, default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("selection=None" in m.value for m in at.markdown)
+    at.run()  # a second run (a tick) is fine too
+    assert not at.exception
+
+
+def test_component_js_is_compact():
+    from playground import ui_canvas
+    js = ui_canvas.module_js()
+    assert js.rstrip().endswith("export default function (component) { return PlaygroundCanvas.mount(component); }")
+    assert len(js) < 24_000  # re-sent with every tick
+    assert not any(line.startswith("//") for line in js.splitlines())
