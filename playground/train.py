@@ -204,15 +204,15 @@ class Trainer:
     def evaluate(self) -> tuple[float, float, float, float]:
         """(train loss, test loss, train accuracy, test accuracy): mean cost without the
         penalty term, as TFP shows it; accuracies are NaN for regression."""
-        n = self.X_train.shape[1]
+        n, m = self.X_train.shape[1], self.X_test.shape[1]
         O = self.net.forward(self.X_all)
         with np.errstate(all="ignore"):
             cost = self.net.cost.value(O, self.T_all)
-        tr, te = float(cost[:n].mean()), float(cost[n:].mean())
+        tr, te = float(cost[:n].sum()) / n, float(cost[n:].sum()) / max(m, 1)
         if self.problem == "regression":
             return tr, te, float("nan"), float("nan")
         hit = predict_classes(O, self.head) == self.y_all
-        return tr, te, float(hit[:n].mean()), float(hit[n:].mean())
+        return tr, te, int(hit[:n].sum()) / n, int(hit[n:].sum()) / max(m, 1)
 
     def record(self) -> None:
         h = self.history
