@@ -12,7 +12,8 @@ import numpy as np
 
 from .config import Config
 from .data import Dataset, feature_matrix, make_dataset
-from .engine import Head, Net, class_scores, encode_targets, head_for, predict_classes
+from .costs import Head, class_scores, encode_targets, head_for, predict_classes
+from .engine import Net
 from .model_io import check_fits
 from .optim import OPTIMIZERS, PENALTIES, SCHEDULES
 

@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 
 from playground.config import ACTIVATION_NAMES, COST_NAMES, INIT_NAMES
-from playground.engine import (ACTIVATIONS, COSTS, INITIALIZERS, Net, encode_targets,
-                               head_for)
+from playground.activations import ACTIVATIONS
+from playground.costs import COSTS, encode_targets, head_for
+from playground.engine import INITIALIZERS, Net
 
 HEADS = [("classification", c, 2) for c in ("squared", "cross_entropy", "hinge")] + \
         [("classification", c, 3) for c in ("squared", "cross_entropy", "hinge")] + \
