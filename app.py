@@ -1,0 +1,8 @@
+"""Neural-network playground: `streamlit run app.py`.
+
+All page code lives in `playground/ui*.py`; the engine underneath (`playground/`) has no
+Streamlit in it and also runs headless: `python -m playground train "<query>"`.
+"""
+from playground.ui import main
+
+main()

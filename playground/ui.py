@@ -1,0 +1,91 @@
+"""The playground page: layout and the order of one rerun.
+
+URL → config (`ui_state.sync`) → run (`ui_state.ensure_trainer`, the one reset rule) → top
+bar, data column, network editor, live view, inspector, sharing and files → URL.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from . import ui_state as S
+from .config import Config
+from .ui_controls import data_column, hidden, top_bar
+from .ui_files import files_section, share_section
+from .ui_live import divergence_notice, live_area
+from .ui_network import inspector, network_editor
+
+ss = st.session_state
+
+
+def main() -> None:
+    st.set_page_config(page_title="Neural network playground", page_icon="🧠",
+                       layout="wide", initial_sidebar_state="collapsed")
+    cfg = S.sync()
+    t = S.ensure_trainer(cfg)
+    _messages()
+    if hidden(cfg, "lab"):
+        playground_tab(cfg, t)
+    else:
+        play, lab = st.tabs(list(S.TAB_LABELS.values()), key="w_tab", on_change="rerun")
+        if play.open is not False:
+            with play:
+                playground_tab(cfg, t)
+        if lab.open:
+            ss["pg_playing"] = False
+            with lab:
+                cfg = lab_tab(cfg)
+    S.write_url(cfg)
+
+
+def _messages() -> None:
+    flash = ss.pop("pg_flash", None)
+    if flash:
+        st.toast(flash)
+    notices = ss.get("pg_notices") or []
+    if notices:
+        with st.container(border=True):
+            a, b = st.columns([12, 1], vertical_alignment="top")
+            a.warning("Some settings could not be read and use their defaults:\n\n"
+                      + "\n".join(f"- {n}" for n in notices), icon=":material/link_off:")
+            b.button("Dismiss", key="pg_dismiss", on_click=lambda: ss.update(pg_notices=[]),
+                     help="Hide this notice; the settings above stay as they are.")
+
+
+def playground_tab(cfg: Config, t) -> None:
+    """Laid out top to bottom, but the live view is drawn first: Streamlit streams elements
+    in script order, so the boundary reaches the browser before the other controls."""
+    top, notice = st.container(), st.container()
+    data_col, main_col = st.columns([1, 3.4], gap="medium")
+    with main_col:
+        editor, live = st.container(), st.container()
+        with live:
+            live_area(cfg)
+        with editor:
+            network_editor(cfg, t)
+        inspector(cfg, t)
+    with top:
+        top_bar(cfg, t)
+    with notice:
+        divergence_notice(t)
+    with data_col:
+        data_column(cfg, ss.get("pg_user_data"))
+    if not (hidden(cfg, "share") and hidden(cfg, "files")):
+        st.divider()
+        a, b = st.columns(2, gap="large")
+        with a:
+            share_section(cfg)
+        with b:
+            files_section(cfg, t)
+
+
+def lab_tab(cfg: Config) -> Config:
+    """The Depth Lab (another module); a clear placeholder if it is missing or broken."""
+    try:
+        from .ui_lab import render_lab
+    except Exception as e:  # noqa: BLE001 - show why, keep the playground usable
+        st.info(f"The Depth Lab is not available in this build ({type(e).__name__}).")
+        return cfg
+    out = render_lab(cfg)
+    if isinstance(out, Config) and out != cfg:
+        ss["pg_cfg"] = out
+    return out if isinstance(out, Config) else cfg

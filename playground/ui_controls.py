@@ -1,0 +1,139 @@
+"""The page's controls: the top bar (run buttons and learning settings) and the data column.
+
+Widgets carry only a key: their values come from the config through `ui_state.sync`, which
+runs before anything is drawn, so a widget never holds a value the config does not.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from . import ui_state as S
+from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, DATASET_NAMES, FEATURE_NAMES,
+                     INIT_NAMES, MAX_POINTS, MAX_SEED, MIN_POINTS, MULTICLASS_DATASETS,
+                     OPTIMIZER_NAMES, REG_NAMES, REGRESSION_COSTS, REGRESSION_DATASETS,
+                     SCHEDULE_NAMES, Config)
+from .data import FEATURE_LABELS
+from .figures import dataset_preview
+from .ui_help import HELP
+
+NAMES = {
+    "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid",
+    "linear": "Linear", "elu": "ELU", "gelu": "GELU", "sine": "Sine", S.MIXED: "per layer",
+    "squared": "Squared error (TFP)", "cross_entropy": "Cross-entropy", "hinge": "Hinge",
+    "mse": "Mean squared error", "mae": "Mean absolute error", "huber": "Huber",
+    "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
+    "adam": "Adam", "constant": "Constant", "decay": "Decay", "none": "None", "l1": "L1",
+    "l2": "L2", "tfp": "TFP uniform ±0.5", "zeros": "Zeros", "xavier": "Xavier (Glorot)",
+    "he": "He", "classification": "Classification", "regression": "Regression",
+}
+SHORT_DATASET = {"checkerboard": "checker", "reg-plane": "plane", "reg-gauss": "bumps"}
+SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}
+
+
+def name(v) -> str:
+    return NAMES.get(v, str(v))
+
+
+def number(v: float) -> str:
+    return f"{v:g}"
+
+
+def hidden(cfg: Config, *names: str) -> bool:
+    return any(n in cfg.hide for n in names)
+
+
+@st.cache_data(show_spinner=False)
+def _preview(dataset: str):
+    return dataset_preview(dataset, 56, points=6000 if dataset in REGRESSION_DATASETS else 200)
+
+
+# ---------------------------------------------------------------- top bar
+def top_bar(cfg: Config, t) -> None:
+    diverged = bool(t.diverged)
+    playing = st.session_state.get("pg_playing", False)
+    learn = not hidden(cfg, "learning")
+    cols = st.columns([0.9, 0.75, 0.75, 0.9, 1.0, 0.9, 0.8, 1.55, 0.85], vertical_alignment="bottom")
+    cols[0].button("Pause" if playing else "Play", key="pg_play", type="primary",
+                   icon=":material/pause:" if playing else ":material/play_arrow:",
+                   on_click=S.toggle_play, help=HELP["play"], disabled=diverged and not playing,
+                   width="stretch")
+    cols[1].button("Step", key="pg_step", icon=":material/skip_next:", on_click=S.step,
+                   help=HELP["step"], width="stretch")
+    cols[2].button("Reset", key="pg_reset", icon=":material/replay:", on_click=S.reset_run,
+                   help=HELP["reset"], width="stretch")
+    if learn and not hidden(cfg, "lr"):
+        options = sorted(set(S.LR_CHOICES) | {cfg.lr})
+        cols[3].selectbox("Learning rate", options, key="w_lr", format_func=number, help=HELP["lr"])
+    if not hidden(cfg, "activation", "network"):
+        acts = list(ACTIVATION_NAMES) + ([S.MIXED] if st.session_state.get("w_activation") == S.MIXED else [])
+        cols[4].selectbox("Activation", acts, key="w_activation", format_func=name,
+                          help=HELP["activation"])
+    if learn and not hidden(cfg, "reg"):
+        cols[5].selectbox("Regularization", REG_NAMES, key="w_reg", format_func=name, help=HELP["reg"])
+        options = sorted(set(S.REG_RATE_CHOICES) | {cfg.reg_rate})
+        cols[6].selectbox("Reg. rate", options, key="w_reg_rate", format_func=number,
+                          help=HELP["reg_rate"], disabled=cfg.reg == "none")
+    if not hidden(cfg, "data"):
+        cols[7].segmented_control("Problem type", ["classification", "regression"], key="w_problem",
+                                  format_func=name, help=HELP["problem"], required=True)
+    if not learn:
+        return
+    more = st.columns([1.1, 1.0, 1.5, 0.9, 1.3, 1.0, 2.2], vertical_alignment="bottom")
+    more[5].selectbox("Speed", list(SPEEDS), key="pg_speed", help=HELP["speed"],
+                      format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
+    if not hidden(cfg, "optimizer"):
+        more[0].selectbox("Optimizer", OPTIMIZER_NAMES, key="w_optimizer", format_func=name,
+                          help=HELP["optimizer"])
+    if not hidden(cfg, "lr"):
+        more[1].selectbox("LR schedule", SCHEDULE_NAMES, key="w_schedule", format_func=name,
+                          help=HELP["schedule"])
+    if not hidden(cfg, "cost"):
+        problem = t.problem
+        costs = REGRESSION_COSTS if problem == "regression" else CLASSIFICATION_COSTS
+        more[2].selectbox("Cost function", costs, key="w_cost", format_func=name, help=HELP["cost"])
+    if not hidden(cfg, "batch"):
+        more[3].number_input("Batch size", 1, MAX_POINTS, key="w_batch", help=HELP["batch"])
+    if not hidden(cfg, "init"):
+        more[4].selectbox("Initialization", INIT_NAMES, key="w_init", format_func=name,
+                          help=HELP["init"])
+
+
+# ---------------------------------------------------------------- data column
+def data_column(cfg: Config, user_data: str | None) -> None:
+    if not hidden(cfg, "data"):
+        st.markdown("**Data**")
+        names = [n for n in DATASET_NAMES if (n in REGRESSION_DATASETS) == (cfg.problem == "regression")]
+        per_row = 4 if len(names) > 4 else 3
+        for r in range(0, len(names), per_row):
+            cols = st.columns(per_row, gap="small")
+            for c, ds in zip(cols, names[r:r + per_row]):
+                chosen = ds == cfg.dataset and not user_data
+                with c:
+                    st.image(_preview(ds), width="stretch")
+                    st.button(SHORT_DATASET.get(ds, ds), key=f"pg_ds_{ds}", width="stretch",
+                              type="primary" if chosen else "tertiary",
+                              on_click=S.choose_dataset, args=(ds,), help=HELP["dataset"])
+        if user_data:
+            st.caption(f"Training on your file **{user_data}**. Pick a dataset to go back.")
+        if cfg.dataset in MULTICLASS_DATASETS:
+            st.slider("Classes", 2, 5, key="w_classes", help=HELP["classes"])
+        a, b = st.columns(2)
+        a.slider("Training data %", 10, 90, key="w_train", help=HELP["train"])
+        if not hidden(cfg, "noise"):
+            b.slider("Noise", 0, 50, key="w_noise", help=HELP["noise"])
+    if not hidden(cfg, "features"):
+        st.pills("Input features", list(FEATURE_NAMES), selection_mode="multi", key="w_features",
+                 format_func=lambda f: FEATURE_LABELS.get(f, f), help=HELP["features"],
+                 width="stretch", wrap=True)
+    if not hidden(cfg, "data"):
+        with st.expander("More data settings"):
+            st.slider("Points", MIN_POINTS, MAX_POINTS, step=10, key="w_points", help=HELP["points"])
+            if not hidden(cfg, "noise"):
+                st.slider("Label noise (%)", 0, 50, key="w_label_noise", help=HELP["label_noise"])
+            a, b = st.columns([1.4, 1], vertical_alignment="bottom")
+            a.number_input("Seed", 0, MAX_SEED, key="w_seed", help=HELP["seed"])
+            b.button("New", key="pg_regen", icon=":material/casino:", on_click=S.regenerate,
+                     help=HELP["regenerate"], width="stretch")
+    a, b = st.columns(2)
+    a.toggle("Test data", key="w_show_test", help=HELP["show_test"])
+    b.toggle("Discretize", key="w_discretize", help=HELP["discretize"])

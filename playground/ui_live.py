@@ -1,0 +1,188 @@
+"""The live view: a fragment that trains a chunk of epochs per tick while playing and redraws
+the epoch counter, the network diagram, the decision boundary and the loss curves.
+
+The fragment yields back to Streamlit every tick (so closing the tab stops training). With
+the browser canvas (`ui_canvas.live_view`, when present) only the weights travel each tick and
+the browser paints; otherwise plotly figures are redrawn (slower, about 5 fps; DESIGN.md §4).
+"""
+from __future__ import annotations
+
+import os
+import time
+
+import streamlit as st
+
+from . import ui_state as S
+from .figures import (boundary_figure, boundary_values, loss_figure, network_figure,
+                      neuron_maps, problem_kind)
+from .train import Trainer
+from .ui_controls import SPEEDS
+from .ui_network import params_text
+
+# Seconds between fragment runs with the browser canvas (PG_TICK overrides it, for benchmarks).
+CANVAS_TICK = float(os.environ.get("PG_TICK", 0.03))
+CANVAS_HEIGHT = 400
+PLOTLY_TICK = 0.2       # ... with plotly figures (each redraw costs the browser ~100 ms)
+TRAIN_BUDGET = 0.6      # at most this share of a tick is spent training
+MAX_CHUNK = 5000
+ss = st.session_state
+
+
+def epoch_text(epoch: int) -> str:
+    """TFP's six-digit counter with a thousands separator: 123 → '000,123'."""
+    return f"{epoch:07,}" if epoch < 1_000_000 else f"{epoch:,}"
+
+
+def canvas_api():
+    """(live_view, frame_spec, points_spec) if the browser canvas is installed, else None."""
+    if ss.get("pg_renderer", "canvas") != "canvas":
+        return None
+    try:
+        from .canvas_spec import frame_spec, model_spec, points_spec  # noqa: F401
+        from .ui_canvas import live_view
+    except Exception:  # not built yet, or broken: fall back to plotly figures
+        return None
+    return live_view, frame_spec, points_spec
+
+
+def train_chunk(t: Trainer, speed: float, tick: float) -> int:
+    """Train for this tick: `speed` epochs per second of wall time since the last tick (the
+    fractional remainder carries over), within a time budget. Returns epochs trained."""
+    now = time.perf_counter()
+    last = ss.get("pg_last_tick")
+    dt = tick if last is None else min(max(now - last, 0.0), 1.0)
+    ss["pg_last_tick"] = now
+    want = ss.get("pg_carry", 0.0) + speed * dt
+    n = min(MAX_CHUNK, int(want))
+    ss["pg_carry"] = min(want - n, 1.0)
+    done, budget = 0, now + TRAIN_BUDGET * max(dt, tick)
+    while done < n and not t.diverged:
+        done += t.train(min(n - done, 10))
+        if time.perf_counter() > budget:
+            break
+    return max(done, 0)
+
+
+def status_text(t: Trainer) -> str:
+    """'Epoch 000,123 · train loss 0.1234 · test loss ... · 25 parameters · output: ...'."""
+    h = t.history
+    parts = [f"Epoch {epoch_text(t.epoch)}", f"train loss {h.train_loss[-1]:.4f}",
+             f"test loss {h.test_loss[-1]:.4f}"]
+    if t.problem != "regression":
+        parts += [f"train accuracy {h.train_acc[-1]:.1%}", f"test accuracy {h.test_acc[-1]:.1%}"]
+    return "  ·  ".join(parts + [params_text(t)])
+
+
+def live_area(cfg) -> None:
+    t = S.trainer()
+    playing = bool(ss.get("pg_playing")) and not t.diverged
+    api = canvas_api()
+    tick = CANVAS_TICK if api else PLOTLY_TICK
+    if not playing:
+        ss["pg_last_tick"] = None
+    st.fragment(run_every=tick if playing else None)(_live_body)(cfg, playing, tick)
+
+
+def _live_body(cfg, playing: bool, tick: float) -> None:
+    t = S.trainer()
+    if playing and ss.get("pg_playing"):
+        train_chunk(t, SPEEDS.get(ss.get("pg_speed", "fast"), 300), tick)
+        if t.diverged:
+            ss["pg_playing"] = False
+            st.rerun(scope="app")
+    # Plain text: a markdown element re-parsed every tick halved the frame rate (measured).
+    st.text(status_text(t))
+    if os.environ.get("PG_BENCH"):  # benchmarks/browser.py measures the lag from this stamp
+        st.text(f"server-time {time.time():.3f}")
+    api = canvas_api()
+    if api:
+        _draw_canvas(t, cfg, api)
+    else:
+        _draw_plotly(t, cfg)
+
+
+def _draw_canvas(t: Trainer, cfg, api) -> None:
+    live_view, frame_spec, points_spec = api
+    sel = live_view(frame_spec(t), points_spec(t, cfg.show_test), key="pg_canvas",
+                    discretize=cfg.discretize, show_test=cfg.show_test, height=CANVAS_HEIGHT)
+    _select(canvas_selection(sel), "canvas")
+
+
+def _draw_plotly(t: Trainer, cfg) -> None:
+    left, right = st.columns([1.35, 1], gap="medium")
+    with left:
+        maps = neuron_maps(t)
+        fig = network_figure(t, maps, selected=ss.get("pg_sel"))
+        event = st.plotly_chart(fig, key="pg_fig_net", on_select="rerun", selection_mode="points",
+                                config={"displayModeBar": False})
+        _select(_plotly_selection(event), "plotly")
+    with right:
+        values, conf = boundary_values(t)
+        d = t.data
+        test = (d.X_test, d.y_test) if cfg.show_test else None
+        st.plotly_chart(boundary_figure(values, problem_kind(t), (d.X_train, d.y_train), test,
+                                        n_classes=d.n_classes, confidence=conf,
+                                        discretize=cfg.discretize, height=330),
+                        key="pg_fig_boundary", config={"displayModeBar": False})
+        st.plotly_chart(loss_figure(t.history), key="pg_fig_loss", config={"displayModeBar": False})
+
+
+def _plotly_selection(event) -> str | None:
+    try:
+        points = event.selection.points if event is not None else []
+    except AttributeError:
+        return None
+    for p in points or []:
+        data = p.get("customdata") if isinstance(p, dict) else None
+        if isinstance(data, list):
+            data = data[0] if data else None
+        if isinstance(data, str) and data[:2] in ("n:", "w:", "b:"):
+            return data
+    return None
+
+
+def canvas_selection(sel) -> str | None:
+    """The canvas's click ({"layer", "neuron"} or {"layer", "from", "to"[, "bias"]}, layers
+    numbered like net.W, -1 = inputs) in the inspector's terms ('n:L:j', 'w:L:j:i', 'b:L:j',
+    L = 0 for the inputs, l + 1 for net.W[l])."""
+    if not isinstance(sel, dict):
+        return None
+    try:
+        L = int(sel["layer"]) + 1
+        if "neuron" in sel:
+            return f"n:{L}:{int(sel['neuron'])}"
+        if sel.get("bias"):
+            return f"b:{L}:{int(sel['to'])}"
+        return f"w:{L}:{int(sel['to'])}:{int(sel['from'])}"
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _select(sel: str | None, source: str) -> None:
+    """A new click in the diagram: remember it and redraw the page (the inspector lives
+    outside the fragment). A selection the view keeps reporting is acted on once."""
+    seen = f"pg_seen_{source}"
+    if sel == ss.get(seen):
+        return
+    ss[seen] = sel
+    if sel and sel != ss.get("pg_sel"):
+        ss["pg_sel"] = sel
+        st.rerun(scope="app")
+
+
+def divergence_notice(t: Trainer) -> None:
+    """Say what happened, why it is likely, and offer the one-click fix."""
+    if not t.diverged:
+        return
+    lr = t.cfg.lr
+    lower = S.lower_rate(lr)
+    why = ("the learning rate is probably too high: each step overshoots the bottom of the "
+           "loss and the next one overshoots further") if lr >= 0.1 or t.cfg.optimizer == "sgd" else (
+        "the steps grew out of control; a lower learning rate or a smaller network usually helps")
+    with st.container(border=True):
+        st.error(f"Training stopped at epoch {t.epoch}: {t.diverged}. With learning rate "
+                 f"{lr:g}, {why}. The last good weights are kept; nothing broken is drawn.",
+                 icon=":material/warning:")
+        st.button(f"Lower the learning rate to {lower:g} and continue", key="pg_lower_lr",
+                  on_click=S.apply_lower_rate, type="primary",
+                  help="Smaller steps: the run continues from the last good weights.")

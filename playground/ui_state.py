@@ -1,0 +1,296 @@
+"""Session state of the playground page: config ↔ widgets ↔ URL, and the training run.
+
+One canonical `Config` lives in `st.session_state["pg_cfg"]`. Each rerun starts with
+`sync()`: widgets whose value differs from what the config last showed are applied to the
+config, the result is validated, and every widget is set back from it (so a widget always
+shows the config). Actions that replace the config wholesale (a pasted link, a model file, a
+one-click lower rate) go through `set_config()` from a callback. The run itself
+(`pg_trainer`) follows the config by the engine's one reset rule, `train.change_kind`.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import streamlit as st
+
+from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
+                     MAX_NEURONS, REGRESSION_COSTS, Config, parse_query, to_params, validate)
+from .data import DataError, read_csv
+from .model_io import ModelError, load_model
+from .train import Trainer, change_kind, user_dataset
+
+LR_CHOICES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+REG_RATE_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+TAB_LABELS = {"play": "Playground", "lab": "Depth Lab"}
+MIXED = "per layer"
+DISPLAY_KEYS = ("show_test", "discretize", "hide", "tab", "lab_depths", "lab_width",
+                "lab_seeds", "lab_epochs")
+# config field -> widget key, for widgets that show the field's value as is
+SIMPLE = {name: f"w_{name}" for name in (
+    "dataset", "classes", "points", "noise", "label_noise", "train", "seed", "residual", "cost",
+    "optimizer", "lr", "schedule", "batch", "reg", "reg_rate", "init", "show_test", "discretize")}
+ss = st.session_state
+
+
+# ---------------------------------------------------------------- config <-> widgets
+def to_widgets(cfg: Config) -> dict[str, Any]:
+    """The value every widget shows for this config."""
+    out = {key: getattr(cfg, name) for name, key in SIMPLE.items()}
+    out["w_problem"] = cfg.problem
+    out["w_features"] = list(cfg.features)
+    out["w_depth"] = len(cfg.layers)
+    acts = cfg.layer_activations()
+    out["w_activation"] = cfg.activation[0] if len(set(cfg.activation)) == 1 else MIXED
+    for i, n in enumerate(cfg.layers):
+        out[f"w_width_{i}"] = n
+        out[f"w_act_{i}"] = acts[i]
+    out["w_tab"] = TAB_LABELS[cfg.tab]
+    return out
+
+
+def apply_widgets(cfg: Config, changed: dict[str, Any]) -> Config:
+    """cfg with the changed widget values applied (keys as in `to_widgets`)."""
+    ch: dict[str, Any] = {}
+    for name, key in SIMPLE.items():
+        if key in changed and changed[key] is not None:
+            ch[name] = changed[key]
+    problem = changed.get("w_problem")
+    if problem and problem != cfg.problem and "dataset" not in ch:
+        ch["dataset"] = "reg-plane" if problem == "regression" else "circle"
+    if "w_features" in changed and changed["w_features"]:
+        ch["features"] = tuple(f for f in FEATURE_NAMES if f in changed["w_features"])
+    layers, acts = list(cfg.layers), list(cfg.layer_activations())
+    for i in range(len(layers)):
+        v = changed.get(f"w_width_{i}")
+        if v is not None:
+            layers[i] = int(min(MAX_NEURONS, max(1, v)))
+        a = changed.get(f"w_act_{i}")
+        if a in ACTIVATION_NAMES:
+            acts[i] = a
+    depth = changed.get("w_depth")
+    if depth is not None and depth != len(layers):
+        depth = int(min(MAX_LAYERS, max(0, depth)))
+        grow = depth - len(layers)
+        layers = layers[:depth] + [layers[-1] if layers else 4] * max(0, grow)
+        acts = acts[:depth] + [acts[-1] if acts else cfg.activation[0]] * max(0, grow)
+    ch["layers"] = tuple(layers)
+    ch["activation"] = tuple(acts) if len(set(acts)) > 1 else (acts[0] if acts else cfg.activation[0],)
+    if changed.get("w_activation") in ACTIVATION_NAMES:
+        ch["activation"] = (changed["w_activation"],)
+    if changed.get("w_tab") in TAB_LABELS.values():
+        ch["tab"] = next(k for k, v in TAB_LABELS.items() if v == changed["w_tab"])
+    new = cfg.replace(**ch)
+    if new.dataset != cfg.dataset and new.problem != cfg.problem:
+        allowed = REGRESSION_COSTS if new.problem == "regression" else CLASSIFICATION_COSTS
+        if new.cost not in allowed:
+            new = new.replace(cost="squared")
+    return validate(new)[0]
+
+
+def _write_widgets(cfg: Config) -> None:
+    for key, value in to_widgets(cfg).items():
+        if ss.get(key, None) != value or key not in ss:
+            ss[key] = value
+
+
+def set_config(cfg: Config) -> None:
+    """Replace the page's config (call from a callback or before any widget is drawn)."""
+    cfg = validate(cfg)[0]
+    ss["pg_cfg"] = cfg
+    _write_widgets(cfg)
+
+
+def init_session() -> None:
+    """First run of a session: the config comes from the URL; bad keys become notices."""
+    if "pg_cfg" in ss:
+        return
+    cfg, notes = parse_query(st.query_params.to_dict())
+    ss["pg_notices"] = [f"The link's {n}" for n in notes]
+    ss["pg_playing"] = False
+    ss["pg_sel"] = None
+    ss["pg_upload_n"] = 0
+    ss["pg_user_data"] = None
+    ss.setdefault("pg_speed", "fast")
+    set_config(cfg)
+
+
+def sync() -> Config:
+    """Fold widget changes into the config, write the config back to the widgets."""
+    init_session()
+    cfg = ss["pg_cfg"]
+    shown = to_widgets(cfg)
+    changed = {k: ss[k] for k, v in shown.items() if k in ss and ss[k] != v}
+    if changed:
+        if changed.get("w_features") == []:
+            ss["pg_flash"] = "A network needs at least one input: keeping the last one."
+        cfg = apply_widgets(cfg, changed)
+    set_config(cfg)
+    return ss["pg_cfg"]
+
+
+def write_url(cfg: Config) -> None:
+    params = to_params(cfg)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+# ---------------------------------------------------------------- the run
+def _new_trainer(cfg: Config, data=None) -> Trainer:
+    return Trainer(cfg, data=data)
+
+
+def trainer() -> Trainer:
+    return ss["pg_trainer"]
+
+
+def ensure_trainer(cfg: Config) -> Trainer:
+    """Keep the run in step with cfg by the one reset rule (`change_kind`)."""
+    t = ss.get("pg_trainer")
+    if t is None:
+        t = ss["pg_trainer"] = _new_trainer(cfg)
+        return t
+    kind = change_kind(t.cfg, cfg)
+    if kind == "data":
+        ss["pg_user_data"] = None
+        t = _new_trainer(cfg)
+    elif kind == "model":
+        t = _new_trainer(cfg, data=t.data)
+    elif kind == "live":
+        t.adopt(cfg)
+    else:
+        return t
+    if kind in ("data", "model"):
+        ss["pg_sel"] = None
+    ss["pg_trainer"] = t
+    return t
+
+
+def reset_run() -> None:
+    """Same data, the initial weights the seed gives, epoch 0."""
+    t = trainer()
+    ss["pg_trainer"] = _new_trainer(ss["pg_cfg"], data=t.data)
+    ss["pg_playing"] = False
+
+
+def toggle_play() -> None:
+    ss["pg_playing"] = not ss.get("pg_playing", False) and not trainer().diverged
+
+
+def step() -> None:
+    ss["pg_playing"] = False
+    trainer().train(1)
+
+
+def regenerate() -> None:
+    cfg = ss["pg_cfg"]
+    seed = cfg.seed
+    while seed == cfg.seed:
+        seed = random.randint(0, 999_999)
+    set_config(cfg.replace(seed=seed))
+
+
+def choose_dataset(name: str) -> None:
+    cfg = ss["pg_cfg"]
+    set_config(apply_widgets(cfg, {"w_dataset": name}))
+
+
+def lower_rate(lr: float) -> float:
+    """The next smaller learning rate on the menu (at least ten times smaller past it)."""
+    below = [v for v in LR_CHOICES if v < lr * 0.999]
+    return below[-1] if below else max(LR_BOUNDS[0], lr / 10)
+
+
+def apply_lower_rate() -> None:
+    cfg = ss["pg_cfg"]
+    set_config(cfg.replace(lr=lower_rate(cfg.lr)))
+    trainer().adopt(ss["pg_cfg"])
+
+
+def keep_display(new: Config, current: Config) -> Config:
+    return new.replace(**{k: getattr(current, k) for k in DISPLAY_KEYS})
+
+
+# ---------------------------------------------------------------- links and files
+def open_link(text: str) -> list[str]:
+    """Apply a pasted link (ours or TensorFlow Playground's); return its notices."""
+    cfg, notes = parse_query(text)
+    current = ss["pg_cfg"]
+    set_config(cfg.replace(hide=current.hide, tab=current.tab))
+    ss["pg_playing"] = False
+    return notes
+
+
+def model_run(data: bytes, current: Config) -> tuple[Config, Trainer]:
+    """A model file → (its config, a run continuing from its weights). Raises ModelError;
+    nothing is changed until both succeed."""
+    model = load_model(data)
+    cfg = keep_display(model.config, current)
+    t = _new_trainer(cfg)
+    t.load_model(model)
+    return cfg, t
+
+
+def data_run(data: bytes, current: Config) -> tuple[Config, Trainer, Any]:
+    """An uploaded data CSV → (config, run on that data, the raw dataset). Raises DataError."""
+    raw = read_csv(data)
+    cfg = current
+    allowed = REGRESSION_COSTS if raw.kind == "regression" else CLASSIFICATION_COSTS
+    if cfg.cost not in allowed:
+        cfg = cfg.replace(cost="squared")
+    t = _new_trainer(cfg, data=user_dataset(raw, cfg))
+    return cfg, t, raw
+
+
+def accept_upload(kind: str, key: str) -> None:
+    """Callback of the model / data uploaders."""
+    f = ss.get(key)
+    if f is not None:
+        apply_upload(kind, f.name, f.getvalue())
+
+
+def apply_upload(kind: str, filename: str, data: bytes) -> bool:
+    """Load a model or data file into the page, or explain in one sentence why not; a bad
+    file changes nothing. The outcome is left in ss['pg_upload_msg']."""
+    try:
+        if kind == "model":
+            cfg, t = model_run(data, ss["pg_cfg"])
+            msg = f"Loaded the model from {filename} (epoch {t.epoch})."
+        else:
+            cfg, t, raw = data_run(data, ss["pg_cfg"])
+            msg = (f"Training on {filename}: {len(raw.y_train)} points ({raw.kind}). "
+                   "The share link does not contain your data.")
+    except (ModelError, DataError) as e:
+        ss["pg_upload_msg"] = ("error", f"{filename}: {e}")
+        return False
+    set_config(cfg)
+    ss["pg_trainer"] = t
+    ss["pg_user_data"] = filename if kind == "data" else None
+    ss["pg_playing"] = False
+    ss["pg_sel"] = None
+    ss["pg_upload_msg"] = ("success", msg)
+    ss["pg_upload_n"] = ss.get("pg_upload_n", 0) + 1  # a fresh, empty uploader
+    return True
+
+
+def edit_parameter(sel: str, value: float) -> None:
+    """Set one weight ('w:l:j:i') or bias ('b:l:j') of the paused run, in place."""
+    t = trainer()
+    parts = sel.split(":")
+    l, j = int(parts[1]), int(parts[2])
+    col = int(parts[3]) if parts[0] == "w" else -1
+    t.net.W[l - 1][j, col] = float(value)
+    h = t.history
+    for values in vars(h).values():
+        values.pop()
+    t.record()
+
+
+def parameter_value(sel: str) -> float | None:
+    try:
+        parts = sel.split(":")
+        l, j = int(parts[1]), int(parts[2])
+        col = int(parts[3]) if parts[0] == "w" else -1
+        return float(trainer().net.W[l - 1][j, col])
+    except (IndexError, ValueError, AttributeError):
+        return None

@@ -1,0 +1,336 @@
+"""The page through Streamlit's AppTest: widgets ↔ config ↔ URL, deep links, the reset rule,
+bad links, hide=, uploads. (AppTest never ticks `run_every`: the live loop is tested in
+tests/test_browser_page.py.)"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.config import parse_query
+from playground.data import dataset_to_csv
+from playground.model_io import model_json
+from playground.train import Trainer
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def page(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def url(at: AppTest) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def counter(at: AppTest) -> str:
+    return next(m.value for m in at.text if m.value.startswith("Epoch"))
+
+
+def trainer(at: AppTest) -> Trainer:
+    return at.session_state["pg_trainer"]
+
+
+def keys(at: AppTest, kind: str) -> set:
+    return {w.key for w in at.get(kind)}
+
+
+# ---------------------------------------------------------------- defaults and deep links
+def test_defaults_load_with_an_empty_url():
+    at = page()
+    assert url(at) == {}
+    assert "Epoch 000,000" in counter(at)
+    assert at.selectbox(key="w_lr").value == 0.03
+    assert at.selectbox(key="w_activation").value == "tanh"
+    assert at.number_input(key="w_depth").value == 2
+    assert [at.number_input(key=f"w_width_{i}").value for i in range(2)] == [4, 2]
+    assert at.button_group(key="w_features").value == ["x1", "x2"]
+    assert not at.warning
+    assert trainer(at).cfg == parse_query("")[0]
+
+
+def test_every_control_has_a_tooltip():
+    at = page()
+    for kind in ("selectbox", "slider", "number_input", "toggle", "button", "text_input",
+                 "button_group"):
+        for w in at.get(kind):
+            if w.key and not w.key.startswith("FormSubmitter"):
+                assert w.help, f"{kind} {w.key} has no help text"
+
+
+DEEP = {"dataset": "xor", "layers": "8,3", "activation": "relu", "lr": "0.1", "optimizer": "adam",
+        "features": "x1,x2,x1x2", "reg": "l2", "reg_rate": "0.01", "batch": "20", "seed": "42",
+        "noise": "10", "show_test": "1", "cost": "cross_entropy", "init": "he"}
+
+
+def test_deep_link_sets_widgets_run_and_url():
+    at = page(**DEEP)
+    assert url(at) == DEEP  # read, then written back unchanged
+    assert at.selectbox(key="w_lr").value == 0.1
+    assert at.selectbox(key="w_activation").value == "relu"
+    assert at.selectbox(key="w_optimizer").value == "adam"
+    assert at.selectbox(key="w_cost").value == "cross_entropy"
+    assert at.selectbox(key="w_reg").value == "l2"
+    assert at.selectbox(key="w_reg_rate").value == 0.01
+    assert at.number_input(key="w_batch").value == 20
+    assert at.number_input(key="w_seed").value == 42
+    assert at.slider(key="w_noise").value == 10
+    assert at.toggle(key="w_show_test").value is True
+    assert [at.number_input(key=f"w_width_{i}").value for i in range(2)] == [8, 3]
+    assert at.button_group(key="w_features").value == ["x1", "x2", "x1x2"]
+    t = trainer(at)
+    assert t.cfg == parse_query(DEEP)[0]
+    assert t.net.sizes == [3, 8, 3, 1]
+
+
+def test_widget_changes_are_written_to_the_url_and_defaults_dropped():
+    at = page()
+    at.selectbox(key="w_lr").select(0.3)
+    at.selectbox(key="w_optimizer").select("momentum")
+    run(at)
+    assert url(at) == {"lr": "0.3", "optimizer": "momentum"}
+    at.number_input(key="w_depth").set_value(3)
+    run(at)
+    assert url(at)["layers"] == "4,2,2"
+    at.number_input(key="w_width_2").set_value(6)
+    at.slider(key="w_noise").set_value(25)
+    run(at)
+    assert url(at) == {"lr": "0.3", "optimizer": "momentum", "layers": "4,2,6", "noise": "25"}
+    at.selectbox(key="w_lr").select(0.03)
+    run(at)
+    assert "lr" not in url(at)
+
+
+def test_a_link_value_off_the_menu_is_kept():
+    at = page(lr="0.05", reg="l1", reg_rate="0.2", points="523")
+    assert at.selectbox(key="w_lr").value == 0.05
+    assert at.selectbox(key="w_reg_rate").value == 0.2
+    assert url(at) == {"lr": "0.05", "reg": "l1", "reg_rate": "0.2", "points": "523"}
+
+
+def test_bad_link_values_fall_back_and_the_notice_names_them():
+    at = page(lr="abc", layers="4,99", dataset="nope", noise="7", bogus="1")
+    text = " ".join(w.value for w in at.warning)
+    for key in ("lr", "layers", "dataset"):
+        assert f"link's {key}" in text
+    assert "noise" not in text and "bogus" not in text
+    assert url(at) == {"noise": "7"}  # bad keys dropped from the URL, good ones kept
+    at.button(key="pg_dismiss").click()
+    run(at)
+    assert not at.warning
+
+
+def test_a_tensorflow_playground_link_in_the_url():
+    at = page(activation="relu", networkShape="5,3", learningRate="0.1", dataset="xor",
+              x="true", y="true", xTimesY="true")
+    cfg = trainer(at).cfg
+    assert cfg.layers == (5, 3) and cfg.lr == 0.1 and cfg.dataset == "xor"
+    assert cfg.features == ("x1", "x2", "x1x2") and cfg.activation == ("relu",)
+    assert url(at) == {"dataset": "xor", "features": "x1,x2,x1x2", "layers": "5,3",
+                       "activation": "relu", "lr": "0.1"}
+
+
+def test_pasting_a_link_loads_it_and_lists_unreadable_settings():
+    at = page()
+    at.text_input(key="pg_link_text").input(
+        "https://playground.tensorflow.org/#activation=sigmoid&batchSize=7&dataset=spiral"
+        "&networkShape=6&learningRate=banana&x=true&y=true")
+    at.button(key="FormSubmitter:pg_open_form-Open").click()
+    run(at)
+    cfg = trainer(at).cfg
+    assert (cfg.dataset, cfg.layers, cfg.activation, cfg.batch) == ("spiral", (6,), ("sigmoid",), 7)
+    assert at.selectbox(key="w_activation").value == "sigmoid"
+    assert any("lr" in w.value for w in at.warning)
+    assert url(at)["dataset"] == "spiral"
+
+
+# ---------------------------------------------------------------- the run and the reset rule
+def test_step_adds_exactly_one_epoch_and_reset_restarts():
+    at = page()
+    first = trainer(at).net.theta.copy()
+    for n in (1, 2, 3):
+        at.button(key="pg_step").click()
+        run(at)
+        assert trainer(at).epoch == n
+    assert "Epoch 000,003" in counter(at)
+    at.button(key="pg_reset").click()
+    run(at)
+    assert trainer(at).epoch == 0
+    assert np.array_equal(trainer(at).net.theta, first)
+
+
+def test_reset_rule_follows_change_kind():
+    at = page()
+    at.button(key="pg_step").click()
+    run(at)
+    t = trainer(at)
+    X = t.data.X_train.copy()
+    at.selectbox(key="w_lr").select(0.1)          # live: the run goes on
+    at.number_input(key="w_batch").set_value(5)
+    run(at)
+    assert trainer(at) is t and t.epoch == 1 and t.cfg.lr == 0.1 and t.cfg.batch == 5
+    at.toggle(key="w_discretize").set_value(True)  # display only
+    run(at)
+    assert trainer(at) is t and t.epoch == 1
+    at.number_input(key="w_width_0").set_value(5)  # model: same data, new weights
+    run(at)
+    t2 = trainer(at)
+    assert t2 is not t and t2.epoch == 0 and np.array_equal(t2.data.X_train, X)
+    at.slider(key="w_noise").set_value(20)         # data: new data
+    run(at)
+    t3 = trainer(at)
+    assert t3 is not t2 and not np.array_equal(t3.data.y_train, t2.data.y_train) or \
+        not np.array_equal(t3.data.X_train, X)
+
+
+def test_dataset_buttons_problem_type_and_regenerate():
+    at = page()
+    at.button(key="pg_ds_spiral").click()
+    run(at)
+    assert url(at) == {"dataset": "spiral"}
+    assert "w_classes" in keys(at, "slider")
+    at.button_group(key="w_problem").set_value("regression")
+    run(at)
+    assert trainer(at).problem == "regression"
+    assert at.selectbox(key="w_cost").options == ["Squared error (TFP)", "Mean squared error",
+                                                  "Mean absolute error", "Huber"]
+    seed = trainer(at).cfg.seed
+    at.button(key="pg_regen").click()
+    run(at)
+    assert trainer(at).cfg.seed != seed and url(at)["seed"] == str(trainer(at).cfg.seed)
+
+
+def test_features_and_per_layer_activations():
+    at = page()
+    at.button_group(key="w_features").set_value(["x1", "x2", "x1sq", "x2sq"])
+    run(at)
+    assert url(at) == {"features": "x1,x2,x1sq,x2sq"}
+    assert trainer(at).net.sizes[0] == 4
+    at.button_group(key="w_features").set_value([])  # a network needs an input: refused
+    run(at)
+    assert trainer(at).cfg.features == ("x1", "x2", "x1sq", "x2sq")
+    at.selectbox(key="w_act_1").select("relu")
+    run(at)
+    assert url(at)["activation"] == "tanh,relu"
+    assert at.selectbox(key="w_activation").value == "per layer"
+    at.selectbox(key="w_activation").select("sigmoid")
+    run(at)
+    assert url(at)["activation"] == "sigmoid"
+    assert at.selectbox(key="w_act_0").value == at.selectbox(key="w_act_1").value == "sigmoid"
+
+
+def test_hide_removes_named_controls():
+    at = page(hide="lr,data,share,lab,activation")
+    assert "w_lr" not in keys(at, "selectbox") and "w_activation" not in keys(at, "selectbox")
+    assert "w_optimizer" in keys(at, "selectbox")
+    assert not {k for k in keys(at, "button") if k.startswith("pg_ds_")}
+    assert "pg_link_text" not in keys(at, "text_input")
+    assert not at.tabs
+    assert url(at) == {"hide": "lr,data,share,lab,activation"}
+    at = page(hide="learning,files")
+    assert not {"w_lr", "w_optimizer", "w_cost", "w_init"} & keys(at, "selectbox")
+    assert "pg_dl_model" not in {w.key for w in at.get("download_button")}
+
+
+def test_divergence_pauses_explains_and_offers_a_lower_rate():
+    at = page(lr="3", layers="8,8", activation="relu", dataset="reg-plane")
+    t = trainer(at)
+    t.train(20)
+    assert t.diverged
+    run(at)
+    text = " ".join(e.value for e in at.error)
+    assert "learning rate" in text and "too high" in text
+    at.button(key="pg_lower_lr").click()
+    run(at)
+    assert url(at)["lr"] == "1.0" and not trainer(at).diverged and trainer(at) is t
+    assert all(math.isfinite(v) for v in t.history.train_loss)
+
+
+def test_editing_a_weight_while_paused():
+    at = page()
+    at.session_state["pg_sel"] = "w:1:0:1"
+    run(at)
+    (box,) = [w for w in at.number_input if w.key and w.key.startswith("pg_edit_")]
+    box.set_value(2.5)
+    run(at)
+    assert trainer(at).net.W[0][0, 1] == 2.5
+    at.session_state["pg_sel"] = "b:3:0"   # the output's bias
+    run(at)
+    (box,) = [w for w in at.number_input if w.key and w.key.startswith("pg_edit_")]
+    box.set_value(-1.0)
+    run(at)
+    assert trainer(at).net.W[2][0, -1] == -1.0
+
+
+# ---------------------------------------------------------------- files
+def test_model_upload_round_trip():
+    src = Trainer(parse_query("layers=6,3&dataset=xor&lr=0.1")[0])
+    src.train(25)
+    at = page()
+    at.file_uploader(key="pg_up_model_0").upload("m.json", model_json(src).encode(), "application/json")
+    run(at)
+    t = trainer(at)
+    assert t.epoch == 25 and np.array_equal(t.net.theta, src.net.theta)
+    assert url(at) == {"dataset": "xor", "layers": "6,3", "lr": "0.1"}
+    assert any("Loaded the model" in s.value for s in at.success)
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"not json", "not valid JSON"),
+    (b'{"format": "something"}', "not a playground model"),
+    (b"\xff\xfe", "UTF-8"),
+])
+def test_bad_model_file_gets_a_message_and_changes_nothing(content, words):
+    at = page(lr="0.1")
+    at.button(key="pg_step").click()
+    run(at)
+    t, before = trainer(at), url(at)
+    at.file_uploader(key="pg_up_model_0").upload("bad.json", content, "application/json")
+    run(at)
+    assert trainer(at) is t and t.epoch == 1 and url(at) == before
+    assert any(words in e.value and "bad.json" in e.value for e in at.error)
+
+
+def test_data_upload_trains_on_the_file_and_a_bad_one_is_refused():
+    src = Trainer(parse_query("dataset=moons")[0])
+    at = page()
+    at.file_uploader(key="pg_up_data_0").upload("d.csv", dataset_to_csv(src.data).encode(), "text/csv")
+    run(at)
+    t = trainer(at)
+    assert len(t.data.X_train) == len(src.data.X_train) and at.session_state["pg_user_data"] == "d.csv"
+    at.file_uploader(key="pg_up_data_1").upload("e.csv", b"a,b\n1,2\n", "text/csv")
+    run(at)
+    assert trainer(at) is t
+    assert any("e.csv" in e.value and "header" in e.value for e in at.error)
+
+
+def test_depth_lab_tab_from_the_link():
+    at = page(tab="lab", lab_depths="0,1")
+    assert url(at)["tab"] == "lab"
+    assert not at.exception
+
+
+def test_plotly_fallback_view_and_its_clicks():
+    """Without the browser canvas the page draws plotly figures (and the same inspector)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["pg_renderer"] = "plotly"
+    run(at)
+    assert len(at.get("plotly_chart")) == 3  # network diagram, boundary, loss
+    at.session_state["pg_sel"] = "n:1:0"
+    run(at)
+    assert len(at.get("plotly_chart")) == 4  # + the selected neuron's map
+    assert not at.exception

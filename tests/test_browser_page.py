@@ -1,0 +1,204 @@
+"""The real page in Debian's Chromium: loading, Play/Pause/Step, share links, model files.
+
+Screenshots go to tests/artifacts/ (look at them: a page can pass and still look broken).
+"""
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import unquote
+
+import pytest
+
+EPOCH = re.compile(r"Epoch (\d[\d,]*)")
+LOSS = re.compile(r"train loss ([\d.]+)\s+·\s+test loss ([\d.]+)")
+LOAD_TIMEOUT = 40_000
+STATUS = "[data-testid=stText]"  # the status line: 'Epoch 000,123 · train loss ...'
+# The live view's canvases, also inside the component's shadow root.
+CANVASES = """() => { const out = [], walk = (root) => { for (const el of root.querySelectorAll('*')) {
+    if (el.tagName === 'CANVAS') out.push(el); if (el.shadowRoot) walk(el.shadowRoot); } };
+  const host = document.querySelector('.st-key-pg_canvas'); if (host) walk(host); return out; }"""
+
+
+def open_app(page, url: str, query: str = ""):
+    page.goto(f"{url}/{'?' + query if query else ''}")
+    page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page)
+    page.wait_for_function(f"() => ({CANVASES})().length"
+                           " || document.querySelector('.st-key-pg_fig_boundary .main-svg')",
+                           timeout=LOAD_TIMEOUT)
+    return page
+
+
+def wait_idle(page, timeout: float = 20.0) -> None:
+    """Until Streamlit reports no script running."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon],"
+        " [data-testid=stStatusWidgetRunningManIcon]')", timeout=timeout * 1000)
+
+
+def status_text(page) -> str:
+    return page.locator(STATUS).filter(has_text=EPOCH).first.inner_text()
+
+
+def epoch(page) -> int:
+    return int(EPOCH.search(status_text(page)).group(1).replace(",", ""))
+
+
+def losses(page) -> tuple[str, str]:
+    return LOSS.search(status_text(page)).groups()
+
+
+def wait_epoch(page, predicate, timeout: float = 20.0) -> int:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            e = epoch(page)
+            if predicate(e):
+                return e
+        except (AttributeError, ValueError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"epoch counter stuck at {status_text(page)!r}")
+
+
+def click(page, key: str) -> None:
+    page.locator(f".st-key-{key} button:visible").first.click()
+
+
+def step(page, times: int = 1) -> int:
+    for _ in range(times):
+        before = epoch(page)
+        click(page, "pg_step")
+        wait_epoch(page, lambda e: e != before)
+    return epoch(page)
+
+
+def boundary_signature(page) -> str:
+    """A fingerprint of the boundary's pixels (canvas live view, or the plotly fallback)."""
+    sig = page.evaluate("""() => {
+        const cs = (""" + CANVASES + """)();
+        const heat = cs.find(c => c.width > 0 && c.width === c.height && parseFloat(c.style.left) > 0);
+        if (!heat) return null;
+        const d = heat.toDataURL(); let h = 0;
+        for (let i = 0; i < d.length; i += 7) h = (h * 31 + d.charCodeAt(i)) | 0;
+        return d.length + ':' + h; }""")
+    if sig is None:
+        sig = page.locator(".st-key-pg_fig_boundary").screenshot()
+    return sig
+
+
+def select_option(page, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} [role=combobox]").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def test_page_loads_without_exceptions(app_url, new_page, artifacts):
+    for width, height, scheme in ((1366, 768, "light"), (1920, 1080, "dark")):
+        page = open_app(new_page(width, height, scheme), app_url)
+        time.sleep(1.0)
+        page.screenshot(path=str(artifacts / f"page-{width}x{height}-{scheme}.png"))
+        assert page.locator("[data-testid=stException]").count() == 0
+        errors = [e for e in page.errors if "fonts.gstatic.com" not in e and "ERR_NAME_NOT_RESOLVED" not in e]
+        assert not errors, errors
+        assert epoch(page) == 0
+
+
+def test_play_advances_redraws_and_pause_stops(app_url, new_page, artifacts):
+    page = open_app(new_page(), app_url)
+    before = boundary_signature(page)
+    click(page, "pg_play")
+    page.locator(".st-key-pg_play button:visible").filter(has_text="Pause").wait_for(timeout=20_000)
+    e1 = wait_epoch(page, lambda e: e >= 30)
+    time.sleep(0.5)
+    e2 = epoch(page)
+    assert e2 > e1, "the counter must keep moving while playing"
+    assert boundary_signature(page) != before, "the boundary must be redrawn while playing"
+    page.screenshot(path=str(artifacts / "playing.png"))
+    click(page, "pg_play")  # now labelled Pause
+    page.locator(".st-key-pg_play button:visible").filter(has_text="Play").wait_for(timeout=20_000)
+    wait_idle(page)
+    time.sleep(0.5)
+    paused = epoch(page)
+    sig = boundary_signature(page)
+    time.sleep(1.5)
+    assert epoch(page) == paused, "Pause must stop training"
+    assert boundary_signature(page) == sig
+    assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_step_adds_exactly_one_epoch(app_url, new_page):
+    page = open_app(new_page(), app_url)
+    assert step(page) == 1
+    time.sleep(0.8)
+    assert epoch(page) == 1
+    assert step(page, 2) == 3
+
+
+def test_share_link_reproduces_settings_and_run(app_url, new_page, artifacts):
+    a = open_app(new_page(), app_url, "dataset=xor&layers=5,3&lr=0.1&seed=7")
+    select_option(a, "w_optimizer", "Momentum")
+    a.wait_for_function("() => location.search.includes('optimizer=momentum')")
+    link = a.locator("[data-testid=stCode] code").first.inner_text().strip()
+    assert "optimizer=momentum" in link and "layers=5,3" in link and "seed=7" in link
+    step(a, 5)
+    loss_a = losses(a)
+    assert link.startswith(app_url + "/?")
+    b = open_app(new_page(), app_url, link.split("?", 1)[1])
+    assert b.locator(".st-key-w_optimizer input").input_value() == "Momentum"
+    assert b.locator(".st-key-w_lr input").input_value() == "0.1"
+    assert b.locator(".st-key-w_width_0 input").input_value() == "5"
+    step(b, 5)
+    assert losses(b) == loss_a
+    b.screenshot(path=str(artifacts / "share-link-opened.png"))
+
+
+def test_model_download_and_upload_round_trip(app_url, new_page, artifacts):
+    a = open_app(new_page(downloads=True), app_url, "layers=6,3&lr=0.1")
+    step(a, 4)
+    loss_a = losses(a)
+    with a.expect_download() as info:
+        click(a, "pg_dl_model")
+    path = artifacts / "round-trip-model.json"
+    info.value.save_as(str(path))
+    b = open_app(new_page(), app_url)
+    b.locator(".st-key-pg_up_model_0 input[type=file]").set_input_files(str(path))
+    b.get_by_text("Loaded the model").wait_for(timeout=LOAD_TIMEOUT)
+    wait_epoch(b, lambda e: e == 4)
+    assert losses(b) == loss_a
+    assert b.locator(".st-key-w_width_0 input").input_value() == "6"
+    b.screenshot(path=str(artifacts / "model-uploaded.png"))
+
+
+def test_bad_model_file_is_refused_in_the_page(app_url, new_page, artifacts):
+    page = open_app(new_page(), app_url, "lr=0.1")
+    step(page)
+    bad = artifacts / "bad-model.json"
+    bad.write_text('{"format": "playground-model", "version": 1, "config": "", "layers": []}')
+    page.locator(".st-key-pg_up_model_0 input[type=file]").set_input_files(str(bad))
+    page.get_by_text("bad-model.json:").wait_for(timeout=LOAD_TIMEOUT)
+    assert epoch(page) == 1
+    assert "lr=0.1" in page.url
+
+
+@pytest.mark.parametrize("query", ["dataset=spiral&classes=3&cost=cross_entropy&layers=8,8&activation=relu",
+                                   "dataset=reg-gauss&layers=6&hide=lab,share"])
+def test_other_problems_render(app_url, new_page, artifacts, query):
+    page = open_app(new_page(), app_url, query)
+    step(page, 2)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.screenshot(path=str(artifacts / f"problem-{query.split('&')[0].split('=')[1]}.png"))
+
+
+def test_depth_lab_tab_and_back(app_url, new_page, artifacts):
+    page = open_app(new_page(), app_url, "lab_depths=0,1,2&lab_epochs=20")
+    page.get_by_role("tab", name="Depth Lab").click()
+    page.wait_for_function("() => location.search.includes('tab=lab')", timeout=20_000)
+    wait_idle(page)
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.screenshot(path=str(artifacts / "depth-lab.png"))
+    page.get_by_role("tab", name="Playground").click()
+    page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
+    url = unquote(page.url)
+    assert "tab=lab" not in url and "lab_depths=0,1,2" in url

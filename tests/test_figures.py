@@ -1,0 +1,138 @@
+"""Plotly figures of the playground page: the expected traces, explicit colours, no NaN."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from playground import figures as F
+from playground.config import parse_query
+from playground.train import Trainer
+
+QUERIES = ["", "dataset=spiral&classes=3&cost=cross_entropy&layers=8,8",
+           "dataset=reg-gauss&cost=huber", "layers=", "layers=4,4&residual=1&activation=relu,sine",
+           "dataset=blobs&classes=4&cost=hinge&layers=3", "cost=cross_entropy&features=x1,x2,x1x2,sinx1"]
+
+
+def run(query: str, epochs: int = 3) -> Trainer:
+    t = Trainer(parse_query(query)[0])
+    t.train(epochs)
+    return t
+
+
+def no_nan(fig: go.Figure) -> None:
+    """Every number the browser would receive is finite (JSON with allow_nan=False)."""
+    json.dumps(fig.to_plotly_json(), allow_nan=False, default=_plain)
+
+
+def _plain(o):
+    if isinstance(o, np.ndarray):
+        assert np.isfinite(o).all() if o.dtype.kind == "f" else True
+        return o.tolist()
+    if isinstance(o, np.generic):
+        return o.item()
+    raise TypeError(type(o))
+
+
+def named_scales(fig: go.Figure) -> list:
+    return [t.colorscale for t in fig.data if getattr(t, "colorscale", None) is not None
+            and isinstance(t.colorscale, str)]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_boundary_figure(query):
+    t = run(query)
+    values, conf = F.boundary_values(t)
+    kind = F.problem_kind(t)
+    d = t.data
+    for test, discretize in ((None, False), ((d.X_test, d.y_test), True)):
+        fig = F.boundary_figure(values, kind, (d.X_train, d.y_train), test,
+                                n_classes=d.n_classes, confidence=conf, discretize=discretize)
+        assert isinstance(fig, go.Figure)
+        assert [type(tr).__name__ for tr in fig.data] == ["Heatmap", "Scatter"] + (["Scatter"] if test else [])
+        assert fig.data[0].z.shape == (F.GRID, F.GRID)
+        assert len(fig.data[1].x) == len(d.X_train)
+        assert not named_scales(fig)
+        no_nan(fig)
+
+
+def test_binary_boundary_uses_tfp_colours_the_right_way_round():
+    t = run("", 200)
+    values, _ = F.boundary_values(t)
+    fig = F.boundary_figure(values, "binary", (t.data.X_train, t.data.y_train))
+    scale = fig.data[0].colorscale
+    assert scale[0][0] == 0 and scale[-1][0] == 1
+    # P(blue) = 0 is orange-ish, 1 is blue-ish; class 1 (blue) sits inside the circle
+    assert scale[0][1].lower().startswith("#f") and scale[-1][1].lower().startswith("#3")
+    centre = values[F.GRID // 2, F.GRID // 2]
+    assert centre > 0.5
+    colours = fig.data[1].marker.color
+    assert set(colours) == {F.ORANGE, F.BLUE}
+
+
+def test_nan_values_are_never_drawn():
+    values = np.full((F.GRID, F.GRID), np.nan)
+    values[0, 0] = np.inf
+    X = np.array([[0.0, 1.0], [np.nan, 2.0]])
+    fig = F.boundary_figure(values, "binary", (X, np.array([0, 1])))
+    no_nan(fig)
+    h = F.loss_figure(type("H", (), {"epoch": [0, 1, 2], "train_loss": [1.0, np.nan, 0.5],
+                                     "test_loss": [1.0, np.inf, 0.4]})())
+    no_nan(h)
+
+
+def test_loss_figure_has_train_and_test_and_is_thinned():
+    t = run("", 1000)
+    fig = F.loss_figure(t.history)
+    assert [tr.name for tr in fig.data] == ["train loss", "test loss"]
+    assert len(fig.data[0].x) <= F.MAX_CURVE_POINTS
+    assert fig.data[0].x[-1] == 1000
+    no_nan(fig)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_network_figure(query):
+    t = run(query)
+    fig = F.network_figure(t, selected="n:1:0")
+    sizes = t.net.sizes
+    heatmaps = [tr for tr in fig.data if isinstance(tr, go.Heatmap)]
+    assert len(heatmaps) == sum(sizes)  # one thumbnail per unit, inputs and output included
+    by_name = {tr.name: tr for tr in fig.data if tr.name}
+    n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    assert len(by_name["weights"].customdata) == n_weights
+    assert len(by_name["biases"].customdata) == sum(sizes[1:])  # output bias included
+    assert len(by_name["units"].customdata) == sum(sizes)
+    assert not named_scales(fig)
+    no_nan(fig)
+
+
+def test_network_figure_links_follow_the_weights():
+    t = run("layers=2")
+    t.net.W[0][0, 0] = 3.0    # strong positive: blue and wide
+    t.net.W[0][1, 1] = -3.0   # strong negative: orange
+    fig = F.network_figure(t)
+    lines = [tr for tr in fig.data if isinstance(tr, go.Scatter) and tr.mode == "lines"]
+    widest = max(tr.line.width for tr in lines)
+    colours = {tr.line.color for tr in lines if tr.line.width == widest}
+    assert colours == {F.BLUE, F.ORANGE}
+    data = list(fig.data[-1].customdata)
+    assert "b:2:0" in data  # the output's bias is drawn and clickable
+
+
+def test_neuron_maps_and_unit_figure():
+    t = run("layers=3,2")
+    maps = F.neuron_maps(t)
+    assert [m.shape[0] for m in maps] == t.net.sizes
+    assert all(np.isfinite(m).all() and np.abs(m).max() <= 1 for m in maps)
+    fig = F.unit_figure(t, 1, 2)
+    assert isinstance(fig.data[0], go.Heatmap)
+    no_nan(fig)
+
+
+@pytest.mark.parametrize("name", ["circle", "spiral", "reg-gauss", "blobs"])
+def test_dataset_preview_is_a_small_image(name):
+    img = F.dataset_preview(name, 48)
+    assert img.shape == (48, 48, 3) and img.dtype == np.uint8
+    assert len(np.unique(img.reshape(-1, 3), axis=0)) > 2  # background and coloured points
