@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -105,7 +106,8 @@ def init_session() -> None:
     """First run of a session: the config comes from the URL; bad keys become notices."""
     if "pg_cfg" in ss:
         return
-    cfg, notes = parse_query(st.query_params.to_dict())
+    qp = st.query_params  # every value of a repeated key, so the parser can name repeats
+    cfg, notes = parse_query(urlencode([(k, v) for k in qp for v in qp.get_all(k)]))
     ss["pg_notices"] = [f"The link's {n}" for n in notes]
     ss["pg_playing"] = False
     ss["pg_sel"] = None
@@ -233,7 +235,7 @@ def model_run(data: bytes, current: Config) -> tuple[Config, Trainer]:
 
 def data_run(data: bytes, current: Config) -> tuple[Config, Trainer, Any]:
     """An uploaded data CSV → (config, run on that data, the raw dataset). Raises DataError."""
-    raw = read_csv(data)
+    raw = read_csv(data, problem=current.problem)  # the problem type chosen on the page
     cfg = current
     allowed = REGRESSION_COSTS if raw.kind == "regression" else CLASSIFICATION_COSTS
     if cfg.cost not in allowed:
