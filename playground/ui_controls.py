@@ -28,6 +28,7 @@ NAMES = {
 }
 SHORT_DATASET = {"checkerboard": "checker", "reg-plane": "plane", "reg-gauss": "bumps"}
 SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}
+VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}  # pixels of the live view
 
 
 def name(v) -> str:
@@ -78,9 +79,10 @@ def top_bar(cfg: Config, t) -> None:
                                   format_func=name, help=HELP["problem"], required=True)
     if not learn:
         return
-    more = st.columns([1.1, 1.0, 1.5, 0.9, 1.3, 1.0, 2.2], vertical_alignment="bottom")
+    more = st.columns([1.1, 1.0, 1.5, 0.9, 1.3, 1.0, 0.9, 1.3], vertical_alignment="bottom")
     more[5].selectbox("Speed", list(SPEEDS), key="pg_speed", help=HELP["speed"],
                       format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
+    more[6].selectbox("View size", list(VIEW_HEIGHTS), key="pg_view", help=HELP["view"])
     if not hidden(cfg, "optimizer"):
         more[0].selectbox("Optimizer", OPTIMIZER_NAMES, key="w_optimizer", format_func=name,
                           help=HELP["optimizer"])

@@ -9,6 +9,7 @@ HELP = {
              "epoch 0. A share link reproduces exactly this start.",
     "speed": "How many epochs to train per second while playing. TensorFlow Playground runs "
              "about 60; faster gets there sooner, slower lets you watch each change.",
+    "view": "How tall the live view (network, boundary, loss) is: larger suits a big screen.",
     "lr": "The learning rate: how big a step the weights take down the slope of the loss after "
           "each mini-batch. Too small crawls; too large overshoots and can blow up.",
     "activation": "The function each hidden neuron applies to its weighted sum. Without a "

@@ -16,12 +16,11 @@ from . import ui_state as S
 from .figures import (boundary_figure, boundary_values, loss_figure, network_figure,
                       neuron_maps, problem_kind)
 from .train import Trainer
-from .ui_controls import SPEEDS
+from .ui_controls import SPEEDS, VIEW_HEIGHTS
 from .ui_network import params_text
 
 # Seconds between fragment runs with the browser canvas (PG_TICK overrides it, for benchmarks).
 CANVAS_TICK = float(os.environ.get("PG_TICK", 0.03))
-CANVAS_HEIGHT = 400
 PLOTLY_TICK = 0.2       # ... with plotly figures (each redraw costs the browser ~100 ms)
 TRAIN_BUDGET = 0.6      # at most this share of a tick is spent training
 MAX_CHUNK = 5000
@@ -64,13 +63,13 @@ def train_chunk(t: Trainer, speed: float, tick: float) -> int:
 
 
 def status_text(t: Trainer) -> str:
-    """'Epoch 000,123 · train loss 0.1234 · test loss ... · 25 parameters · output: ...'."""
+    """'Epoch 000,123 · train loss 0.1234 · test loss ... · 25 parameters'."""
     h = t.history
     parts = [f"Epoch {epoch_text(t.epoch)}", f"train loss {h.train_loss[-1]:.4f}",
              f"test loss {h.test_loss[-1]:.4f}"]
     if t.problem != "regression":
         parts += [f"train accuracy {h.train_acc[-1]:.1%}", f"test accuracy {h.test_acc[-1]:.1%}"]
-    return "  ·  ".join(parts + [params_text(t)])
+    return " · ".join(parts + [f"{t.net.n_params:,} parameters"])
 
 
 def live_area(cfg) -> None:
@@ -91,7 +90,7 @@ def _live_body(cfg, playing: bool, tick: float) -> None:
             ss["pg_playing"] = False
             st.rerun(scope="app")
     # Plain text: a markdown element re-parsed every tick halved the frame rate (measured).
-    st.text(status_text(t))
+    st.text(status_text(t), help=params_text(t))
     if os.environ.get("PG_BENCH"):  # benchmarks/browser.py measures the lag from this stamp
         st.text(f"server-time {time.time():.3f}")
     api = canvas_api()
@@ -104,7 +103,8 @@ def _live_body(cfg, playing: bool, tick: float) -> None:
 def _draw_canvas(t: Trainer, cfg, api) -> None:
     live_view, frame_spec, points_spec = api
     sel = live_view(frame_spec(t), points_spec(t, cfg.show_test), key="pg_canvas",
-                    discretize=cfg.discretize, show_test=cfg.show_test, height=CANVAS_HEIGHT)
+                    discretize=cfg.discretize, show_test=cfg.show_test,
+                    height=VIEW_HEIGHTS.get(ss.get("pg_view"), 400))
     _select(canvas_selection(sel), "canvas")
 
 

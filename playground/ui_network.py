@@ -20,8 +20,11 @@ def network_editor(cfg: Config, t) -> None:
     if hidden(cfg, "network"):
         return
     n = len(cfg.layers)
-    cols = st.columns([1.15] + [0.9] * max(n, 4) + [1.1, 0.9], gap="small",
+    wide = n > 5  # the activation and residual switches move to a row of their own
+    cols = st.columns([1.15] + [0.9] * max(n, 4) + ([] if wide else [1.1, 0.9]), gap="small",
                       vertical_alignment="bottom")
+    if wide:
+        cols = cols + st.columns([1.3, 1, 5], gap="small", vertical_alignment="center")[:2]
     cols[0].number_input("Hidden layers", 0, MAX_LAYERS, key="w_depth", help=HELP["depth"])
     for i in range(n):
         cols[i + 1].number_input(f"Layer {i + 1}", 1, MAX_NEURONS, key=f"w_width_{i}",
@@ -41,7 +44,8 @@ def network_editor(cfg: Config, t) -> None:
 
 
 def params_text(t) -> str:
-    return f"{t.net.n_params:,} parameters · output: {_output_text(t)}"
+    return (f"{t.net.n_params:,} weights and biases. Output: {_output_text(t)}. The loss is the "
+            "mean cost over the points, without the regularization penalty.")
 
 
 def _output_text(t) -> str:

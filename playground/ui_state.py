@@ -114,6 +114,7 @@ def init_session() -> None:
     ss["pg_upload_n"] = 0
     ss["pg_user_data"] = None
     ss.setdefault("pg_speed", "fast")
+    ss.setdefault("pg_view", "small")
     set_config(cfg)
 
 

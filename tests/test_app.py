@@ -334,3 +334,14 @@ def test_plotly_fallback_view_and_its_clicks():
     run(at)
     assert len(at.get("plotly_chart")) == 4  # + the selected neuron's map
     assert not at.exception
+
+
+def test_classroom_link_and_share_link_text():
+    at = page(lr="0.1")
+    codes = [c.value for c in at.code]
+    assert any(c.endswith("/?lr=0.1") for c in codes)
+    at.multiselect(key="pg_hide_pick").select("lr").select("data")
+    run(at)
+    codes = [c.value for c in at.code]
+    assert any(c.endswith("?lr=0.1&hide=lr,data") for c in codes)
+    assert "hide" not in url(at)  # the teacher's own page keeps every control

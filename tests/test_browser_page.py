@@ -202,3 +202,19 @@ def test_depth_lab_tab_and_back(app_url, new_page, artifacts):
     page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
     url = unquote(page.url)
     assert "tab=lab" not in url and "lab_depths=0,1,2" in url
+
+
+def test_divergence_pauses_and_offers_a_lower_rate(app_url, new_page, artifacts):
+    page = open_app(new_page(), app_url, "dataset=reg-plane&layers=8,8&activation=relu&lr=3")
+    click(page, "pg_play")
+    page.get_by_text("Training stopped at epoch").wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page)
+    assert page.locator(".st-key-pg_play button:visible").first.inner_text().strip().endswith("Play")
+    assert "too high" in page.locator("[data-testid=stAlert]").first.inner_text()
+    page.screenshot(path=str(artifacts / "diverged.png"))
+    stopped = epoch(page)
+    click(page, "pg_lower_lr")
+    page.wait_for_function("() => location.search.includes('lr=1')", timeout=20_000)
+    wait_idle(page)
+    assert page.locator("text=Training stopped at epoch").count() == 0
+    assert epoch(page) == stopped  # the run goes on from the last good weights
