@@ -116,8 +116,8 @@ class Net:
     def gradient(self, Xa: Array, T: Array, g: Array | None = None) -> Array:
         """∂(mean cost)/∂theta over the columns of Xa, into g (allocated if None)."""
         g = np.zeros_like(self.theta) if g is None else g
-        self.workspace(Xa.shape[1]).gradient(Xa, T, self.grad_views(g))
-        return g
+        self.workspace(Xa.shape[1]).gradient_sum(Xa, T, self.grad_views(g))
+        return np.multiply(g, 1.0 / Xa.shape[1], g)
 
     def loss(self, Xa: Array, T: Array) -> float:
         return float(self.cost.value(self.forward(Xa), T).mean())
@@ -148,7 +148,6 @@ class Workspace:
         self.WT = [W.T for W in net.W]
         self.fused = net.head.cost == "cross_entropy" and net.head.output in ("sigmoid", "softmax")
 
-        self.scale = 1.0 / B
         # The layers as flat tuples, so the hot loops do no indexing (speed: DESIGN.md §4).
         A_out = self.Aaug + [None]
         skip = [self.Ah[l] if r else None for l, r in enumerate(net.residual)]
@@ -168,8 +167,9 @@ class Workspace:
             A = A_next
         return self.O
 
-    def gradient(self, Xa: Array, T: Array, gW: list[Array]) -> None:
-        """Backpropagation of the mean cost over the batch; writes ∂C/∂W_l into gW[l]:
+    def gradient_sum(self, Xa: Array, T: Array, gW: list[Array]) -> None:
+        """Backpropagation of the cost summed over the batch (B × the mean's gradient: the
+        optimizer takes the 1/B, saving a pass); writes ∂C/∂W_l into gW[l]:
         dZ_L = ∂C/∂Z_L,  ∂C/∂W_l = dZ_l [A_{l-1}; 1]ᵀ,  dA_{l-1} = W_lᵀ dZ_l (+ dA_l if residual),
         dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1})."""
         O, dot = self.forward(Xa), np.dot
@@ -179,7 +179,6 @@ class Workspace:
         else:
             self.net.cost.grad(O, T, self.dO)
             self.net.acts[-1].grad(self.dO, self.Z[-1], O, dZ)
-        np.multiply(dZ, self.scale, dZ)
         for l, dZ, A_inT, WT, dAaug, dA, dA_skip, grad, Zp, Fp, dZp in self.bwd:
             dot(dZ, A_inT, gW[l])
             dot(WT, dZ, dAaug)

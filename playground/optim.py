@@ -1,7 +1,9 @@
 """Optimizers, learning-rate schedules and weight penalties, all on the flat parameter vector.
 
-An optimizer is `step(theta, g, lr, state)`: it updates `theta` in place from the gradient
-`g`; `state` is a dict it owns (velocities, moments, step count), empty at the start.
+An optimizer is `step(theta, g, lr, state, scale=1.0)`: it updates `theta` in place from the
+gradient `scale · g` (the engine hands over the batch's summed gradient and scale = 1/B, so
+the mean costs no extra pass over the parameters); `state` is a dict it owns (velocities,
+moments, step count), empty at the start.
 """
 from __future__ import annotations
 
@@ -21,49 +23,49 @@ def _buf(state: dict, key: str, like: Array) -> Array:
     return v
 
 
-def sgd(theta: Array, g: Array, lr: float, state: dict) -> None:
+def sgd(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:
     """θ ← θ − η g"""
-    theta -= lr * g
+    theta -= (lr * scale) * g
 
 
-def momentum(theta: Array, g: Array, lr: float, state: dict) -> None:
+def momentum(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:
     """v ← μ v + g;  θ ← θ − η v   (μ = 0.9)"""
     v = _buf(state, "v", theta)
     np.multiply(v, MU, v)
-    np.add(v, g, v)
+    v += scale * g
     theta -= lr * v
 
 
-def nesterov(theta: Array, g: Array, lr: float, state: dict) -> None:
+def nesterov(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:
     """v ← μ v + g;  θ ← θ − η (g + μ v)   (look-ahead form, μ = 0.9)"""
     v = _buf(state, "v", theta)
     np.multiply(v, MU, v)
-    np.add(v, g, v)
-    theta -= lr * (g + MU * v)
+    v += scale * g
+    theta -= lr * (scale * g + MU * v)
 
 
-def rmsprop(theta: Array, g: Array, lr: float, state: dict) -> None:
+def rmsprop(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:
     """s ← ρ s + (1 − ρ) g²;  θ ← θ − η g / (√s + ε)   (ρ = 0.9)"""
     s = _buf(state, "s", theta)
     np.multiply(s, RHO, s)
-    s += (1.0 - RHO) * g * g
-    theta -= lr * g / (np.sqrt(s) + EPS)
+    s += ((1.0 - RHO) * scale * scale) * g * g
+    theta -= (lr * scale) * g / (np.sqrt(s) + EPS)
 
 
-def adam(theta: Array, g: Array, lr: float, state: dict) -> None:
+def adam(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:
     """m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − η m̂ / (√v̂ + ε),
     m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ)"""
     m, v = _buf(state, "m", theta), _buf(state, "v", theta)
     t = state["t"] = state.get("t", 0) + 1
     np.multiply(m, BETA1, m)
-    m += (1.0 - BETA1) * g
+    m += ((1.0 - BETA1) * scale) * g
     np.multiply(v, BETA2, v)
-    v += (1.0 - BETA2) * g * g
+    v += ((1.0 - BETA2) * scale * scale) * g * g
     step = lr * math.sqrt(1.0 - BETA2 ** t) / (1.0 - BETA1 ** t)
     theta -= step * m / (np.sqrt(v) + EPS * math.sqrt(1.0 - BETA2 ** t))
 
 
-OPTIMIZERS: dict[str, Callable[[Array, Array, float, dict], None]] = {
+OPTIMIZERS: dict[str, Callable[..., None]] = {
     "sgd": sgd, "momentum": momentum, "nesterov": nesterov, "rmsprop": rmsprop, "adam": adam,
 }
 

@@ -133,8 +133,8 @@ class Trainer:
         self._XT, self._TT = self.X_train.T.copy(), self.T_train.T.copy()
         self.Xs, self.Ts = np.empty_like(self._XT), np.empty_like(self._TT)
         gW = self.net.grad_views(self.g)
-        self.batches = [(self.Xs[i:i + B].T, self.Ts[i:i + B].T,
-                         self.net.workspace(min(B, n - i)), gW) for i in range(0, n, B)]
+        self.batches = [(self.Xs[i:i + B].T, self.Ts[i:i + B].T, self.net.workspace(min(B, n - i)),
+                         gW, 1.0 / min(B, n - i)) for i in range(0, n, B)]
 
     def adopt(self, cfg: Config) -> None:
         """Take settings that keep the run (see `change_kind`): learning rate, optimizer,
@@ -173,11 +173,11 @@ class Trainer:
         np.take(self._XT, perm, 0, self.Xs)
         np.take(self._TT, perm, 0, self.Ts)
         with np.errstate(all="ignore"):  # overflow is caught below, per epoch
-            for xb, tb, ws, gW in self.batches:
-                ws.gradient(xb, tb, gW)
+            for xb, tb, ws, gW, scale in self.batches:
+                ws.gradient_sum(xb, tb, gW)  # the mean gradient is scale · g
                 if rate:
-                    g += rate * penalty(theta, net.mask)
-                opt(theta, g, lr, self.opt_state)
+                    g += (rate / scale) * penalty(theta, net.mask)
+                opt(theta, g, lr, self.opt_state, scale)
             self.epoch += 1
             self.record()
             reason = self._divergence()
@@ -196,7 +196,7 @@ class Trainer:
         w = np.abs(self.net.theta).max()
         if not np.isfinite(w) or w > MAX_ABS_WEIGHT:
             return f"a weight reached {w:.3g}"
-        gn = float(np.sqrt(self.g @ self.g))
+        gn = float(np.sqrt(self.g @ self.g)) * self.batches[-1][-1]  # last batch's mean gradient
         if not np.isfinite(gn) or gn > MAX_GRAD_NORM:
             return f"the gradient norm reached {gn:.3g}"
         return None

@@ -77,3 +77,13 @@ def test_penalties_skip_biases():
     np.testing.assert_array_equal(PENALTIES["l1"](theta, mask), [-1.0, 1.0, 0.0])
     np.testing.assert_array_equal(PENALTIES["l2"](theta, mask), [-2.0, 3.0, 0.0])
     np.testing.assert_array_equal(PENALTIES["none"](theta, mask), [0.0, 0.0, 0.0])
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_scale_means_the_gradient_is_scale_times_g(name):
+    """The engine passes a batch's summed gradient with scale = 1/B: same step as the mean."""
+    a, b, sa, sb = THETA.copy(), THETA.copy(), {}, {}
+    for g in (G1, G2):
+        OPTIMIZERS[name](a, g.copy(), LR, sa)
+        OPTIMIZERS[name](b, 10 * g, LR, sb, 0.1)
+    np.testing.assert_allclose(a, b, rtol=1e-12)
