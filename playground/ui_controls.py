@@ -49,19 +49,43 @@ def _preview(dataset: str):
 
 
 # ---------------------------------------------------------------- top bar
+def _noted(action):
+    """A button callback that leaves a mark, so a click whose callback never ran shows."""
+    def callback():
+        st.session_state["pg_callback_ran"] = True
+        action()
+    return callback
+
+
+def _replay_lost_click(pressed: dict) -> None:
+    """After the server forgot a session (it expired), the tab reconnects to a new one: the
+    next click reruns the page, which rebuilds the run from the URL, but its callback belonged
+    to the old session and is lost. Apply it here, once, and say what happened."""
+    ran = st.session_state.pop("pg_callback_ran", False)
+    for action, clicked in pressed.items():
+        if clicked and not ran:
+            action()
+            st.session_state["pg_flash"] = "Your session had expired: the run was rebuilt from the link."
+            st.rerun()
+
+
 def top_bar(cfg: Config, t) -> None:
     diverged = bool(t.diverged)
     playing = st.session_state.get("pg_playing", False)
     learn = not hidden(cfg, "learning")
     cols = st.columns([0.9, 0.75, 0.75, 0.9, 1.0, 0.9, 0.8, 1.55, 0.85], vertical_alignment="bottom")
-    cols[0].button("Pause" if playing else "Play", key="pg_play", type="primary",
-                   icon=":material/pause:" if playing else ":material/play_arrow:",
-                   on_click=S.toggle_play, help=HELP["play"], disabled=diverged and not playing,
-                   width="stretch")
-    cols[1].button("Step", key="pg_step", icon=":material/skip_next:", on_click=S.step,
-                   help=HELP["step"], width="stretch")
-    cols[2].button("Reset", key="pg_reset", icon=":material/replay:", on_click=S.reset_run,
-                   help=HELP["reset"], width="stretch")
+    pressed = {
+        S.toggle_play: cols[0].button(
+            "Pause" if playing else "Play", key="pg_play", type="primary",
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            on_click=_noted(S.toggle_play), help=HELP["play"], disabled=diverged and not playing,
+            width="stretch"),
+        S.step: cols[1].button("Step", key="pg_step", icon=":material/skip_next:",
+                               on_click=_noted(S.step), help=HELP["step"], width="stretch"),
+        S.reset_run: cols[2].button("Reset", key="pg_reset", icon=":material/replay:",
+                                    on_click=_noted(S.reset_run), help=HELP["reset"], width="stretch"),
+    }
+    _replay_lost_click(pressed)
     if learn and not hidden(cfg, "lr"):
         options = sorted(set(S.LR_CHOICES) | {cfg.lr})
         cols[3].selectbox("Learning rate", options, key="w_lr", format_func=number, help=HELP["lr"])
