@@ -129,7 +129,7 @@ def data_column(cfg: Config, user_data: str | None) -> None:
     if not hidden(cfg, "data"):
         st.markdown("**Data**")
         names = [n for n in DATASET_NAMES if (n in REGRESSION_DATASETS) == (cfg.problem == "regression")]
-        per_row = 4 if len(names) > 4 else 3
+        per_row = 3  # wide enough for the chosen (primary) button to show its whole name
         for r in range(0, len(names), per_row):
             cols = st.columns(per_row, gap="small")
             for c, ds in zip(cols, names[r:r + per_row]):
