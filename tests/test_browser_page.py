@@ -4,16 +4,14 @@ Screenshots go to tests/artifacts/ (look at them: a page can pass and still look
 """
 from __future__ import annotations
 
-import re
 import time
 from urllib.parse import unquote
 
 import pytest
 
-EPOCH = re.compile(r"Epoch (\d[\d,]*)")
-LOSS = re.compile(r"train loss ([\d.]+)\s+·\s+test loss ([\d.]+)")
-LOAD_TIMEOUT = 40_000
-STATUS = "[data-testid=stText]"  # the status line: 'Epoch 000,123 · train loss ...'
+from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, losses, select_option, step,
+                     wait_epoch, wait_idle)
+
 # The live view's canvases, also inside the component's shadow root.
 CANVASES = """() => { const out = [], walk = (root) => { for (const el of root.querySelectorAll('*')) {
     if (el.tagName === 'CANVAS') out.push(el); if (el.shadowRoot) walk(el.shadowRoot); } };
@@ -30,50 +28,6 @@ def open_app(page, url: str, query: str = ""):
     return page
 
 
-def wait_idle(page, timeout: float = 20.0) -> None:
-    """Until Streamlit reports no script running."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon],"
-        " [data-testid=stStatusWidgetRunningManIcon]')", timeout=timeout * 1000)
-
-
-def status_text(page) -> str:
-    return page.locator(STATUS).filter(has_text=EPOCH).first.inner_text()
-
-
-def epoch(page) -> int:
-    return int(EPOCH.search(status_text(page)).group(1).replace(",", ""))
-
-
-def losses(page) -> tuple[str, str]:
-    return LOSS.search(status_text(page)).groups()
-
-
-def wait_epoch(page, predicate, timeout: float = 20.0) -> int:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            e = epoch(page)
-            if predicate(e):
-                return e
-        except (AttributeError, ValueError):
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"epoch counter stuck at {status_text(page)!r}")
-
-
-def click(page, key: str) -> None:
-    page.locator(f".st-key-{key} button:visible").first.click()
-
-
-def step(page, times: int = 1) -> int:
-    for _ in range(times):
-        before = epoch(page)
-        click(page, "pg_step")
-        wait_epoch(page, lambda e: e != before)
-    return epoch(page)
-
-
 def boundary_signature(page) -> str:
     """A fingerprint of the boundary's pixels (canvas live view, or the plotly fallback)."""
     sig = page.evaluate("""() => {
@@ -86,12 +40,6 @@ def boundary_signature(page) -> str:
     if sig is None:
         sig = page.locator(".st-key-pg_fig_boundary").screenshot()
     return sig
-
-
-def select_option(page, key: str, option: str) -> None:
-    page.locator(f".st-key-{key} [role=combobox]").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
 
 
 def test_page_loads_without_exceptions(app_url, new_page, artifacts):

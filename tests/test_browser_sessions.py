@@ -15,16 +15,12 @@ import psutil
 import pytest
 
 from conftest import start_app, stop_app
+from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, losses, select_option, step,
+                     wait_epoch, wait_idle)
 from playground.config import parse_query, to_params
 from playground.train import Trainer
 
-EPOCH = re.compile(r"Epoch (\d[\d,]*)")
-LOSS = re.compile(r"train loss ([\d.]+)")
 NOT_LOOPBACK = re.compile(r"^(https?|wss?)://(?!127\.0\.0\.1[:/])")
-STATUS = "[data-testid=stText]"  # 'Epoch 000,123 · train loss ... · 25 parameters'
-LOAD_TIMEOUT = 40_000
-IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon],"
-        " [data-testid=stStatusWidgetRunningManIcon]')")
 STOPPED_CPU = 0.06  # cores: the server counts as idle below this (CPU time ticks are 10 ms)
 TRAINING_CPU = 0.12  # ... and as training above this (Speed "max" keeps it busy)
 
@@ -57,10 +53,6 @@ def server(browser, artifacts):
 
 
 # ---------------------------------------------------------------- page helpers
-def wait_idle(page, timeout: float = 20.0) -> None:
-    page.wait_for_function(IDLE, timeout=timeout * 1000)
-
-
 def open_app(page, url: str, query: str = ""):
     """Load the page and wait until its whole script has run (the share link is drawn last).
     Requests off the loopback are refused."""
@@ -70,50 +62,6 @@ def open_app(page, url: str, query: str = ""):
     page.locator("[data-testid=stCode] code").first.wait_for(timeout=LOAD_TIMEOUT)
     wait_idle(page)
     return page
-
-
-def status(page) -> str:
-    return page.locator(STATUS).filter(has_text=EPOCH).first.inner_text()
-
-
-def epoch(page) -> int:
-    return int(EPOCH.search(status(page)).group(1).replace(",", ""))
-
-
-def loss(page) -> str:
-    return LOSS.search(status(page)).group(1)
-
-
-def wait_epoch(page, predicate, timeout: float = 20.0) -> int:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            e = epoch(page)
-            if predicate(e):
-                return e
-        except (AttributeError, ValueError):
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"epoch counter stuck at {status(page)!r}")
-
-
-def click(page, key: str) -> None:
-    page.locator(f".st-key-{key} button:visible").first.click()
-
-
-def step(page, times: int = 1) -> int:
-    for _ in range(times):
-        before = epoch(page)
-        click(page, "pg_step")
-        wait_epoch(page, lambda e: e != before)
-        wait_idle(page)
-    return epoch(page)
-
-
-def select_option(page, key: str, option: str) -> None:
-    page.locator(f".st-key-{key} [role=combobox]").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
 
 
 def shown_settings(page) -> dict:
@@ -187,8 +135,8 @@ def test_reconnect_after_session_expiry_rebuilds_the_run_from_the_url(server, ne
     query = "dataset=spiral&noise=20&seed=42&layers=5,3&optimizer=adam&lr=0.01"
     page = open_app(new_page(), server.url, query)
     assert_settings(page, query)
-    assert step(page, 4) == 4
-    before = loss(page)
+    assert step(page, 4, idle=True) == 4
+    before = losses(page)[0]
     assert before == own_loss(query, 4)
     link_query = urlsplit(page.url).query
 
@@ -207,8 +155,8 @@ def test_reconnect_after_session_expiry_rebuilds_the_run_from_the_url(server, ne
     assert epoch(page) in (0, 1), "the run must restart from the link, not continue"
     assert urlsplit(page.url).query == link_query
     assert_settings(page, query)
-    assert step(page, 4 - epoch(page)) == 4
-    assert loss(page) == before, "the rebuilt run must repeat the same epochs"
+    assert step(page, 4 - epoch(page), idle=True) == 4
+    assert losses(page)[0] == before, "the rebuilt run must repeat the same epochs"
     assert page.locator("[data-testid=stException]").count() == 0
     page.screenshot(path=str(artifacts / "sessions-rebuilt-after-expiry.png"))
 
@@ -224,13 +172,13 @@ def test_two_sessions_do_not_see_each_others_settings(server, new_page, artifact
     select_option(a, "w_lr", "0.3")  # A changes a setting ...
     a.wait_for_function("() => location.search.includes('lr=0.3')")
     qa = qa.replace("lr=0.1", "lr=0.3")
-    assert step(b, 2) == 2  # ... B trains ...
-    assert step(a) == 1
+    assert step(b, 2, idle=True) == 2  # ... B trains ...
+    assert step(a, idle=True) == 1
     assert epoch(b) == 2  # ... and neither sees the other's change or steps
     assert_settings(a, qa)
     assert_settings(b, qb)
-    assert loss(a) == own_loss(qa, 1)
-    assert loss(b) == own_loss(qb, 2)
+    assert losses(a)[0] == own_loss(qa, 1)
+    assert losses(b)[0] == own_loss(qb, 2)
     for p in (a, b):
         assert p.locator("[data-testid=stException]").count() == 0
     a.screenshot(path=str(artifacts / "sessions-a.png"))

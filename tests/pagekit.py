@@ -1,0 +1,65 @@
+"""Reading and driving the real page in Playwright: the status line, the epoch counter, clicks.
+Shared by the browser tests."""
+from __future__ import annotations
+
+import re
+import time
+
+EPOCH = re.compile(r"Epoch (\d[\d,]*)")
+LOSS = re.compile(r"train loss ([\d.]+)\s+·\s+test loss ([\d.]+)")
+LOAD_TIMEOUT = 40_000
+STATUS = "[data-testid=stText]"  # the status line: 'Epoch 000,123 · train loss ... · 25 parameters'
+IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon],"
+        " [data-testid=stStatusWidgetRunningManIcon]')")
+
+
+def wait_idle(page, timeout: float = 20.0) -> None:
+    """Until Streamlit reports no script running."""
+    page.wait_for_function(IDLE, timeout=timeout * 1000)
+
+
+def status_text(page) -> str:
+    return page.locator(STATUS).filter(has_text=EPOCH).first.inner_text()
+
+
+def epoch(page) -> int:
+    return int(EPOCH.search(status_text(page)).group(1).replace(",", ""))
+
+
+def losses(page) -> tuple[str, str]:
+    """(train loss, test loss) as the page prints them."""
+    return LOSS.search(status_text(page)).groups()
+
+
+def wait_epoch(page, predicate, timeout: float = 20.0) -> int:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            e = epoch(page)
+            if predicate(e):
+                return e
+        except (AttributeError, ValueError):
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"epoch counter stuck at {status_text(page)!r}")
+
+
+def click(page, key: str) -> None:
+    page.locator(f".st-key-{key} button:visible").first.click()
+
+
+def step(page, times: int = 1, idle: bool = False) -> int:
+    """Press Step `times` times, each time until the counter moves (and the page is idle)."""
+    for _ in range(times):
+        before = epoch(page)
+        click(page, "pg_step")
+        wait_epoch(page, lambda e: e != before)
+        if idle:
+            wait_idle(page)
+    return epoch(page)
+
+
+def select_option(page, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} [role=combobox]").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
