@@ -62,8 +62,10 @@ def _replay_lost_click(pressed: dict) -> None:
     next click reruns the page, which rebuilds the run from the URL, but its callback belonged
     to the old session and is lost. Apply it here, once, and say what happened."""
     ran = st.session_state.pop("pg_callback_ran", False)
+    first_run = not st.session_state.get("pg_ran_before")  # only a brand-new session lost it
+    st.session_state["pg_ran_before"] = True
     for action, clicked in pressed.items():
-        if clicked and not ran:
+        if clicked and not ran and first_run:
             action()
             st.session_state["pg_flash"] = "Your session had expired: the run was rebuilt from the link."
             st.rerun()

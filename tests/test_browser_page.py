@@ -148,6 +148,7 @@ def test_depth_lab_tab_and_back(app_url, new_page, artifacts):
     page.screenshot(path=str(artifacts / "depth-lab.png"))
     page.get_by_role("tab", name="Playground").click()
     page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
+    page.wait_for_function("() => !location.search.includes('tab=lab')", timeout=20_000)
     url = unquote(page.url)
     assert "tab=lab" not in url and "lab_depths=0,1,2" in url
 
