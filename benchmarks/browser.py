@@ -3,6 +3,8 @@
 Prints, while playing at the given settings (default: the default page):
   boundary fps      new boundary frames painted per second (distinct pixel content)
   paints/s          boundary paint calls per second (the component's drawImage of its grid)
+  ticks/s           fragment ticks shown per second (distinct server-time stamps)
+  skipped/s         weight states received but never painted (PlaygroundCanvas.stats.skipped)
   blank             share of 10 Hz samples where the boundary or the counter is missing/blank
   lag               server timestamp of a tick → the browser showing it (median, p90)
   epochs/s          epochs trained per second while drawing (epoch counter / wall time)
@@ -92,10 +94,13 @@ def measure(browser, url: str, query: str, seconds: float, width: int, height: i
     page.locator(".st-key-pg_play button:visible").first.click()
     time.sleep(1.5)  # warm-up: the fragment starts ticking
     page.evaluate("() => { const S = window.__pg; S.t0 = performance.now(); S.paints = []; S.frames = [];"
-                  " S.samples = []; S.lags = []; }")
+                  " S.samples = []; S.lags = []; const C = globalThis.PlaygroundCanvas;"
+                  " S.skipped0 = C && C.stats.skipped; }")
     time.sleep(seconds)
-    r = page.evaluate("() => { const S = window.__pg; return {t0: S.t0, t1: performance.now(),"
-                      " paints: S.paints.length, frames: S.frames.length, samples: S.samples, lags: S.lags}; }")
+    r = page.evaluate("() => { const S = window.__pg, C = globalThis.PlaygroundCanvas;"
+                      " return {t0: S.t0, t1: performance.now(), paints: S.paints.length,"
+                      " frames: S.frames.length, samples: S.samples, lags: S.lags,"
+                      " skipped: C && C.stats.skipped !== undefined ? C.stats.skipped - S.skipped0 : null}; }")
     page.locator(".st-key-pg_play button:visible").first.click()
     ctx.close()
     span = (r["t1"] - r["t0"]) / 1000
@@ -105,6 +110,8 @@ def measure(browser, url: str, query: str, seconds: float, width: int, height: i
     return {
         "boundary_fps": r["frames"] / span,
         "paints_per_s": r["paints"] / span,
+        "ticks_per_s": len(r["lags"]) / span,
+        "skipped_per_s": r["skipped"] / span if r["skipped"] is not None else None,
         "blank_pct": 100 * sum(s["blank"] for s in samples) / max(1, len(samples)),
         "lag_ms": 1000 * statistics.median(lags) if lags else None,
         "lag_p90_ms": 1000 * lags[int(0.9 * (len(lags) - 1))] if lags else None,
@@ -150,7 +157,8 @@ def main(argv=None) -> int:
           f"{args.width}x{args.height}")
     target = {"boundary_fps": "≥ 30", "blank_pct": "0 %", "epochs_per_s": "≥ 300",
               "first_boundary_s": "≤ 2.5 s"}
-    fmt = {"boundary_fps": "{:.1f}", "paints_per_s": "{:.1f}", "blank_pct": "{:.1f} %",
+    fmt = {"boundary_fps": "{:.1f}", "paints_per_s": "{:.1f}", "ticks_per_s": "{:.1f}",
+           "skipped_per_s": "{:.1f}", "blank_pct": "{:.1f} %",
            "lag_ms": "{:.0f} ms", "lag_p90_ms": "{:.0f} ms", "epochs_per_s": "{:.0f}",
            "first_boundary_s": "{:.2f} s"}
     for k in keys:

@@ -26,6 +26,13 @@ evenly spaced samples (≤ max_points) of the history, for display only, two cha
 value: q = 64·B64(c0) + B64(c1) (B64 = "A-Za-z0-9+/"), loss = 10^(lo + q/4095·(hi − lo))
 (0.9 % steps); "~~" = missing. ~1.6 KB per tick in all for the default net.
 
+Playback frame (``playback_spec``) = frame spec + {"snapshots": [s_1, ..., s_K]}: the states
+the weights went through during the tick's training chunk, oldest first, each
+{"epoch", "train_loss", "test_loss", "train_acc", "test_acc" (5 significant digits, for
+display), "W": [matrix per layer] (float64, exact)}; the last one is the frame itself: only
+{"epoch"}. The browser paints them one per animation frame, spread over a tick, and ends on
+the frame. ~0.65 KB more per extra state for the default net.
+
 Points spec (sent only until the browser acknowledges its "key")::
 
     {"key": "<content hash>", "kind": "classification" | "regression", "n_classes": k,
@@ -152,13 +159,31 @@ def loss_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
 def frame_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
     """model_spec + epoch, current losses/accuracies (full precision) and the loss history."""
     spec = model_spec(trainer)
+    spec.update(_state(trainer), loss=loss_spec(trainer, max_points),
+                diverged=bool(trainer.diverged))
+    return spec
+
+
+def _state(trainer) -> dict:
     h = trainer.history
     last = (lambda xs: _finite(xs[-1]) if xs else None)
-    spec.update(epoch=int(trainer.epoch),
-                train_loss=last(h.train_loss), test_loss=last(h.test_loss),
-                train_acc=last(h.train_acc), test_acc=last(h.test_acc),
-                loss=loss_spec(trainer, max_points),
-                diverged=bool(trainer.diverged))
+    return {"epoch": int(trainer.epoch), "train_loss": last(h.train_loss),
+            "test_loss": last(h.test_loss), "train_acc": last(h.train_acc),
+            "test_acc": last(h.test_acc)}
+
+
+def weights_snapshot(trainer) -> dict:
+    """The current weights, epoch and losses, for a playback frame (module docstring)."""
+    state = {k: v if k == "epoch" or v is None else _sig(v, 5) for k, v in _state(trainer).items()}
+    return {**state, "W": [_matrix(W) for W in trainer.net.W]}
+
+
+def playback_spec(trainer, snapshots: list[dict], max_points: int = MAX_HISTORY_POINTS) -> dict:
+    """frame_spec plus the earlier ``weights_snapshot``s of this tick, played back first by
+    the browser. Without earlier snapshots it is exactly frame_spec."""
+    spec = frame_spec(trainer, max_points)
+    if snapshots:
+        spec["snapshots"] = [*snapshots, {"epoch": int(trainer.epoch)}]
     return spec
 
 

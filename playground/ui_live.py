@@ -4,6 +4,8 @@ the epoch counter, the network diagram, the decision boundary and the loss curve
 The fragment yields back to Streamlit every tick (so closing the tab stops training). With
 the browser canvas (`ui_canvas.live_view`, when present) only the weights travel each tick and
 the browser paints; otherwise plotly figures are redrawn (slower, about 5 fps; DESIGN.md §4).
+Streamlit's tick rate (~30–45/s) caps the canvas, so each tick also sends SNAPSHOTS − 1 earlier
+weight states from its chunk, which the browser plays back between ticks.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ CANVAS_TICK = float(os.environ.get("PG_TICK", 0.03))
 PLOTLY_TICK = 0.2       # ... with plotly figures (each redraw costs the browser ~100 ms)
 TRAIN_BUDGET = 0.6      # at most this share of a tick is spent training
 MAX_CHUNK = 5000
+SNAPSHOTS = 3           # weight states per tick for the browser to play back (the last = now)
 ss = st.session_state
 
 
@@ -33,20 +36,23 @@ def epoch_text(epoch: int) -> str:
 
 
 def canvas_api():
-    """(live_view, frame_spec, points_spec) if the browser canvas is installed, else None."""
+    """(live_view, playback_spec, weights_snapshot, points_spec) if the browser canvas is
+    installed, else None."""
     if ss.get("pg_renderer", "canvas") != "canvas":
         return None
     try:
-        from .canvas_spec import frame_spec, model_spec, points_spec  # noqa: F401
+        from .canvas_spec import model_spec, playback_spec, points_spec, weights_snapshot  # noqa: F401
         from .ui_canvas import live_view
     except Exception:  # not built yet, or broken: fall back to plotly figures
         return None
-    return live_view, frame_spec, points_spec
+    return live_view, playback_spec, weights_snapshot, points_spec
 
 
-def train_chunk(t: Trainer, speed: float, tick: float) -> int:
+def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None) -> int:
     """Train for this tick: `speed` epochs per second of wall time since the last tick (the
-    fractional remainder carries over), within a time budget. Returns epochs trained."""
+    fractional remainder carries over), within a time budget. Returns epochs trained.
+    With `on_slice`, the chunk is trained in up to SNAPSHOTS even slices and on_slice() is
+    called after each one but the last (the caller records the weights there)."""
     now = time.perf_counter()
     last = ss.get("pg_last_tick")
     dt = tick if last is None else min(max(now - last, 0.0), 1.0)
@@ -55,8 +61,13 @@ def train_chunk(t: Trainer, speed: float, tick: float) -> int:
     n = min(MAX_CHUNK, int(want))
     ss["pg_carry"] = min(want - n, 1.0)
     done, budget = 0, now + TRAIN_BUDGET * max(dt, tick)
+    marks = sorted({round(n * k / SNAPSHOTS) for k in range(1, SNAPSHOTS)} - {0, n}) if on_slice else []
     while done < n and not t.diverged:
-        done += t.train(min(n - done, 10))
+        done += t.train(min((marks[0] if marks else n) - done, 10))
+        if marks and done >= marks[0]:
+            marks.pop(0)
+            if not t.diverged:
+                on_slice()
         if time.perf_counter() > budget:
             break
     return max(done, 0)
@@ -84,8 +95,11 @@ def live_area(cfg) -> None:
 
 def _live_body(cfg, playing: bool, tick: float) -> None:
     t = S.trainer()
+    api = canvas_api()
+    snaps: list[dict] = []
     if playing and ss.get("pg_playing"):
-        train_chunk(t, SPEEDS.get(ss.get("pg_speed", "fast"), 300), tick)
+        record = (lambda: snaps.append(api[2](t))) if api else None
+        train_chunk(t, SPEEDS.get(ss.get("pg_speed", "fast"), 300), tick, record)
         if t.diverged:
             ss["pg_playing"] = False
             st.rerun(scope="app")
@@ -93,16 +107,15 @@ def _live_body(cfg, playing: bool, tick: float) -> None:
     st.text(status_text(t), help=params_text(t))
     if os.environ.get("PG_BENCH"):  # benchmarks/browser.py measures the lag from this stamp
         st.text(f"server-time {time.time():.3f}")
-    api = canvas_api()
     if api:
-        _draw_canvas(t, cfg, api)
+        _draw_canvas(t, cfg, api, snaps)
     else:
         _draw_plotly(t, cfg)
 
 
-def _draw_canvas(t: Trainer, cfg, api) -> None:
-    live_view, frame_spec, points_spec = api
-    sel = live_view(frame_spec(t), points_spec(t, cfg.show_test), key="pg_canvas",
+def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
+    live_view, playback_spec, _, points_spec = api
+    sel = live_view(playback_spec(t, snaps), points_spec(t, cfg.show_test), key="pg_canvas",
                     discretize=cfg.discretize, show_test=cfg.show_test,
                     height=VIEW_HEIGHTS.get(ss.get("pg_view"), 400))
     _select(canvas_selection(sel), "canvas")

@@ -5,6 +5,7 @@ and the component protocol (points acknowledgement, selection) must work.
 Skipped when Chromium or Playwright is missing, unless CI=true (then it fails)."""
 from __future__ import annotations
 
+import json
 import math
 import os
 from pathlib import Path
@@ -309,4 +310,55 @@ def test_big_network_paints_coarse_then_full(browser):
     js = page.evaluate("([s]) => PlaygroundCanvas.evalGrid(s, 100).out", [spec])
     X = grid_points([-6 + (j + 0.5) * 12 / 100 for j in range(100)])
     assert (np.asarray(js) == t.predict_grid(X)).mean() > 0.999
+    page.close()
+
+
+def test_snapshots_are_played_back_and_end_on_the_latest(browser):
+    """A frame with 3 weight states (canvas_spec.playback_spec): each is painted on its own
+    animation frame, oldest first, and the view ends on the frame's own (latest) weights."""
+    from playground.canvas_spec import playback_spec, weights_snapshot
+    page = _page(browser)
+    t = Trainer(Config(seed=7, dataset="xor", layers=(6, 4), lr=0.1))
+    opts = {"height": 420, "show_network": True}
+    _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": opts})
+    snaps = []
+    for _ in range(2):
+        t.train(40)
+        snaps.append(weights_snapshot(t))
+    t.train(40)
+    frame = playback_spec(t, snaps)
+    assert [s["epoch"] for s in frame["snapshots"]] == [40, 80, 120] and "W" not in frame["snapshots"][-1]
+    # a long expected tick (as if Streamlit ticked every 0.6 s), so a busy machine skips none
+    page.evaluate("""() => { const inst = window.__shadow.querySelector('.pg-root')._pg;
+        inst.interval = 600; inst.arrived = 0;
+        window.__seen = []; window.__paints0 = PlaygroundCanvas.stats.paints;
+        const info = window.__shadow.querySelector('.pg-info');
+        const look = () => { const e = info.textContent.slice(6, 13);
+            if (window.__seen[window.__seen.length - 1] !== e) window.__seen.push(e);
+            if (window.__seen.length < 4) requestAnimationFrame(look); };
+        requestAnimationFrame(look); }""")
+    page.evaluate("""([data]) => PlaygroundCanvas.mount({data, parentElement: window.__shadow,
+                                                         setStateValue: () => {}})""",
+                  [{"spec": frame, "points": {"key": points_spec(t)["key"]}, "opts": opts}])
+    page.wait_for_function("() => PlaygroundCanvas.stats.paints - window.__paints0 >= 3", timeout=10_000)
+    page.wait_for_timeout(700)  # playback over
+    assert page.evaluate("() => PlaygroundCanvas.stats.paints - window.__paints0") >= 3
+    assert page.evaluate("() => window.__seen") == ["000,000", "000,040", "000,080", "000,120"]
+    # the boundary on screen is the latest weights' boundary, and differs from the first state's
+    compare = """([spec]) => { const heat = window.__shadow.querySelector('.pg-heat');
+        const c = document.createElement('canvas'); c.width = heat.width; c.height = heat.height;
+        PlaygroundCanvas.paintBoundary(c, spec, {n: 100});
+        const a = heat.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        const b = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let diff = 0; for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) diff++; return diff; }"""
+    assert page.evaluate(compare, [frame]) == 0
+    first = {**frame, "layers": [{**L, "W": W} for L, W in zip(frame["layers"], snaps[0]["W"])]}
+    assert page.evaluate(compare, [first]) > 1000
+    # the same frame again (a re-render) is not played back: nothing older than the screen
+    page.evaluate("""([data]) => { window.__paints0 = PlaygroundCanvas.stats.paints;
+        PlaygroundCanvas.mount({data, parentElement: window.__shadow, setStateValue: () => {}}); }""",
+                  [{"spec": json.loads(json.dumps(frame)), "points": {"key": points_spec(t)["key"]}, "opts": opts}])
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => PlaygroundCanvas.stats.paints - window.__paints0") == 1
+    assert page.evaluate(compare, [frame]) == 0
     page.close()

@@ -108,6 +108,45 @@ def test_frame_spec_and_payload_size():
     assert len(frame_spec(t, max_points=400)["loss"]["train"]) == 800
 
 
+def test_playback_spec_snapshots_and_payload_size():
+    t = trainer()
+    assert cs.playback_spec(t, []) == frame_spec(t)          # no snapshots: exactly a frame
+    snaps, weights = [], []
+    for _ in range(2):
+        t.train(4)
+        snaps.append(cs.weights_snapshot(t))
+        weights.append([W.copy() for W in t.net.W])
+    t.train(4)
+    f = cs.playback_spec(t, snaps)
+    assert {k: v for k, v in f.items() if k != "snapshots"} == frame_spec(t)
+    S = json.loads(spec_json(f))["snapshots"]
+    assert [s["epoch"] for s in S] == [4, 8, 12]
+    assert S[-1] == {"epoch": 12}                            # the frame itself
+    k = t.history.epoch.index(4)
+    assert S[0]["train_loss"] == pytest.approx(t.history.train_loss[k], rel=1e-4)
+    assert S[0]["test_acc"] == pytest.approx(t.history.test_acc[k], rel=1e-4)
+    for s, Ws in zip(S, weights):                            # earlier states, bit for bit
+        assert all(np.array_equal(np.array(a, dtype=np.float64), W) for a, W in zip(s["W"], Ws))
+    assert not any(np.array_equal(a, b) for a, b in zip(weights[0], weights[1]))
+    # 3 states per tick for the default net: the weights twice more, not the whole frame
+    assert len(spec_json(f)) - len(spec_json(frame_spec(t))) < 1400
+    assert len(json.dumps(f)) < 3400
+
+
+def test_train_chunk_records_even_slices(monkeypatch):
+    from playground import ui_live
+    monkeypatch.setattr(ui_live, "ss", {})
+    t = trainer()
+    seen = []
+    n = ui_live.train_chunk(t, 300.0, 0.04, lambda: seen.append(t.epoch))   # 12 epochs
+    assert (n, t.epoch, seen) == (12, 12, [4, 8])
+    monkeypatch.setattr(ui_live, "ss", {})
+    seen.clear()
+    assert ui_live.train_chunk(t, 50.0, 0.04, lambda: seen.append(t.epoch)) == 2 and seen == [13]
+    monkeypatch.setattr(ui_live, "ss", {})
+    assert ui_live.train_chunk(t, 300.0, 0.04) == 12 and t.epoch == 26      # no recorder: one slice
+
+
 def test_frame_spec_regression_and_fresh_run():
     t = trainer(dataset="reg-gauss")
     f = frame_spec(t)

@@ -6,7 +6,8 @@ const PlaygroundCanvas = (() => {
   "use strict";
   const MID = [232, 234, 235], WHITE = [255, 255, 255], GREY = [160, 160, 160];
   const ORANGE = [245, 147, 34], BLUE = [8, 119, 189];
-  const HEAT_ALPHA = 160 / 255;  // TFP paints the heatmap at alpha 160 over white
+  // TFP paints the heatmap at alpha 160 over white
+  const HEAT_ALPHA = 160 / 255;
   const GC = Math.sqrt(2 / Math.PI);
   const FEATURES = {
     x1: (x, y) => x, x2: (x, y) => y, x1sq: (x, y) => x * x, x2sq: (x, y) => y * y,
@@ -34,7 +35,8 @@ const PlaygroundCanvas = (() => {
   const fmt = (v) => (v === null || v === undefined || !isFinite(v) ? "–" : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toPrecision(4));
 
   // ------------------------------------------------------------------ model
-  const compiled = new WeakMap();  // spec object → compiled model (a new spec arrives every tick)
+  // spec object → compiled model (a new spec arrives every tick)
+  const compiled = new WeakMap();
   function compile(spec) {
     if (compiled.has(spec)) return compiled.get(spec);
     const layers = spec.layers.map((L) => {
@@ -138,13 +140,15 @@ const PlaygroundCanvas = (() => {
     return L;
   }
   const HGREY = heat(GREY).map(Math.round), DEFAULT_LUT = divergeLUT(ORANGE, BLUE), LUTS = new Map();
-  const lutOf = (kind, cols) => {  // cached across frames
+  // cached across frames
+  const lutOf = (kind, cols) => {
     const k = kind + cols.join();
     if (!LUTS.has(k)) LUTS.set(k, kind === "c" ? classLUT(cols) : divergeLUT(cols[0], cols[1]));
     return LUTS.get(k);
   };
   function put(d, q, L, i) { d[q] = L[3 * i]; d[q + 1] = L[3 * i + 1]; d[q + 2] = L[3 * i + 2]; d[q + 3] = 255; }
-  function putT(d, q, L, t) {  // t in [-1, 1] on a diverging table; NaN is grey
+  // t in [-1, 1] on a diverging table; NaN is grey
+  function putT(d, q, L, t) {
     if (t === t) put(d, q, L, Math.round((clamp(t, -1, 1) + 1) * 511.5));
     else { d[q] = HGREY[0]; d[q + 1] = HGREY[1]; d[q + 2] = HGREY[2]; d[q + 3] = 255; }
   }
@@ -382,7 +386,8 @@ const PlaygroundCanvas = (() => {
       if (x < Math.min(x0, x1) - tol || x > Math.max(x0, x1) + tol || y < Math.min(y0, y1) - tol || y > Math.max(y0, y1) + tol) continue;
       const xm = (x0 + x1) / 2;
       let px = x0, py = y0;
-      for (let k = 1; k <= 16; k++) {  // the cubic of bezier() as 16 segments
+      // the cubic of bezier() as 16 segments
+      for (let k = 1; k <= 16; k++) {
         const t = k / 16, u = 1 - t, qx = u * u * u * x0 + 3 * u * t * xm + t * t * t * x1, qy = (u * u * u + 3 * u * u * t) * y0 + (3 * u * t * t + t * t * t) * y1;
         const dx = qx - px, dy = qy - py, L2 = dx * dx + dy * dy || 1, s = clamp(((x - px) * dx + (y - py) * dy) / L2, 0, 1);
         const dd = Math.hypot(x - px - s * dx, y - py - s * dy);
@@ -416,7 +421,8 @@ const PlaygroundCanvas = (() => {
 
   // ------------------------------------------------------------------ component
   const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500;
-  const stats = { updates: 0, paints: 0, lastPaintMs: 0, paintTimes: [] };
+  // paints: boundary paints; skipped: weight states received but never shown
+  const stats = { updates: 0, paints: 0, skipped: 0, lastPaintMs: 0, paintTimes: [] };
 
   function el(tag, cls, parent) { const e = document.createElement(tag); e.className = cls; parent.appendChild(e); return e; }
 
@@ -425,7 +431,8 @@ const PlaygroundCanvas = (() => {
     const root = el("div", "pg-root", parent);
     const inst = { root, net: el("canvas", "pg-net", root), heat: el("canvas", "pg-heat", root), over: el("canvas", "pg-over", root),
                    info: el("div", "pg-info", root), loss: el("canvas", "pg-loss", root), tip: el("div", "pg-tip", root),
-                   spec: null, points: null, opts: {}, acked: undefined, sel: null, hits: [], layoutKey: "", raf: 0, overKey: "" };
+                   spec: null, points: null, opts: {}, acked: undefined, sel: null, hits: [], layoutKey: "", raf: 0, overKey: "",
+                   arrived: -1e9, interval: 33 };
     root._pg = inst;
     inst.ro = new ResizeObserver(() => schedule(inst));
     inst.ro.observe(root);
@@ -459,7 +466,7 @@ const PlaygroundCanvas = (() => {
   function update(inst, data) {
     stats.updates++;
     inst.opts = data.opts || {};
-    if (data.spec) inst.spec = data.spec;
+    if (data.spec) playback(inst, data.spec);
     const P = data.points;
     if (P && P.key) {
       if (P.train) {
@@ -468,15 +475,47 @@ const PlaygroundCanvas = (() => {
       }
       const have = pointsCache.get(P.key);
       if (have) inst.points = have;
-      ack(inst, have ? P.key : null);  // null asks Python to send the points again
+      // null asks Python to send the points again
+      ack(inst, have ? P.key : null);
     } else if (P === null) {
       inst.points = null;
     }
     schedule(inst);
   }
 
+  /** The frame's weight states as specs to paint, oldest first, ending on the frame itself
+      (canvas_spec.playback_spec); states not newer than the one on screen are dropped. */
+  function states(f, on) {
+    const S = f.snapshots?.length ? f.snapshots : [f], all = !on || f.epoch < on.epoch;
+    return S.filter((s, k) => all || s.epoch > on.epoch || k === S.length - 1)
+      .map((s) => (s.W ? { ...f, ...s, layers: f.layers.map((L, l) => ({ ...L, W: s.W[l] })) } : f));
+  }
+
+  /** A new frame: its K states are due at even steps over the expected tick interval (the
+      running mean of the gaps between frames), the first at once. A newer frame replaces an
+      unfinished playback (its states count as skipped). */
+  function playback(inst, f) {
+    const now = performance.now(), gap = now - inst.arrived, P = inst.play, specs = states(f, inst.spec);
+    if (gap > 5 && gap < 250) inst.interval += 0.2 * (gap - inst.interval);
+    if (P) stats.skipped += P.specs.length - P.next;
+    inst.arrived = now;
+    inst.play = { specs, t0: now, step: inst.interval / specs.length, next: 0 };
+  }
+
+  /** Repaint on the next animation frame: new data, a resize or a selection. */
   function schedule(inst) {
-    if (!inst.raf) inst.raf = requestAnimationFrame(() => { inst.raf = 0; paint(inst); });
+    inst.dirty = true;
+    if (!inst.raf) inst.raf = requestAnimationFrame(() => animate(inst));
+  }
+
+  /** One animation frame: paint the newest due state (one paint at most: when late, states
+      are skipped, never queued), and come back until the playback is over. */
+  function animate(inst) {
+    const P = inst.play, n = P ? P.specs.length : 0, k = P ? Math.min(n - 1, Math.floor((performance.now() - P.t0) / P.step)) : -1;
+    inst.raf = 0;
+    if (P && k >= P.next) { stats.skipped += k - P.next; inst.spec = P.specs[k]; P.next = k + 1; inst.dirty = true; }
+    if (inst.dirty) { inst.dirty = false; paint(inst); }
+    if (P && P.next < n && !inst.raf) inst.raf = requestAnimationFrame(() => animate(inst));
   }
 
   function place(e, x, y, w, h, dpr) {
