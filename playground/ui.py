@@ -31,10 +31,11 @@ def main() -> None:
             with play:
                 playground_tab(cfg, t)
         if lab.open:
-            ss["pg_playing"] = False
+            S.set_playing(False)
             with lab:
                 cfg = lab_tab(cfg)
     S.write_url(cfg)
+    ss["pg_runs_done"] = ss.get("pg_runs_done", 0) + 1  # see ui_controls._noted
 
 
 def _messages() -> None:

@@ -50,9 +50,17 @@ def _preview(dataset: str):
 
 # ---------------------------------------------------------------- top bar
 def _noted(action):
-    """A button callback that leaves a mark, so a click whose callback never ran shows."""
+    """A button callback that runs once per click and leaves a mark (so a click whose callback
+    never ran shows). Streamlit can call a callback twice when a fragment tick interrupts the
+    rerun a click started (seen: Pause toggled twice, so it never paused). Two clicks of the
+    same button always have a completed page run between them (`pg_runs_done`, counted at the
+    end of `ui.main`); the two calls of one click do not."""
     def callback():
-        st.session_state["pg_callback_ran"] = True
+        ctl = S.controls()
+        stamp = (action.__name__, st.session_state.get("pg_runs_done", 0))
+        if ctl.click_done == stamp:
+            return
+        ctl.click_done, ctl.callback_ran = stamp, True
         action()
     return callback
 
@@ -61,7 +69,8 @@ def _replay_lost_click(pressed: dict) -> None:
     """After the server forgot a session (it expired), the tab reconnects to a new one: the
     next click reruns the page, which rebuilds the run from the URL, but its callback belonged
     to the old session and is lost. Apply it here, once, and say what happened."""
-    ran = st.session_state.pop("pg_callback_ran", False)
+    ctl = S.controls()
+    ran, ctl.callback_ran = ctl.callback_ran, False
     first_run = not st.session_state.get("pg_ran_before")  # only a brand-new session lost it
     st.session_state["pg_ran_before"] = True
     for action, clicked in pressed.items():
@@ -73,7 +82,7 @@ def _replay_lost_click(pressed: dict) -> None:
 
 def top_bar(cfg: Config, t) -> None:
     diverged = bool(t.diverged)
-    playing = st.session_state.get("pg_playing", False)
+    playing = S.playing()
     learn = not hidden(cfg, "learning")
     cols = st.columns([0.9, 0.75, 0.75, 0.9, 1.0, 0.9, 0.8, 1.55, 0.85], vertical_alignment="bottom")
     pressed = {

@@ -69,7 +69,7 @@ def files_section(cfg: Config, t) -> None:
     a, b = st.columns(2)
     # Made on each full rerun (Pause, Step, any setting), so paused it holds the current
     # weights; while playing the page does not rerun, so the button waits for a pause.
-    playing = bool(ss.get("pg_playing"))
+    playing = S.playing()
     a.download_button("Download model (JSON)", data=model_json(t), disabled=playing,
                       file_name="playground-model.json", mime="application/json",
                       key="pg_dl_model", on_click="ignore", icon=":material/download:",

@@ -41,7 +41,7 @@ def canvas_api():
     if ss.get("pg_renderer", "canvas") != "canvas":
         return None
     try:
-        from .canvas_spec import model_spec, playback_spec, points_spec, weights_snapshot  # noqa: F401
+        from .canvas_spec import playback_spec, points_spec, weights_snapshot
         from .ui_canvas import live_view
     except Exception:  # not built yet, or broken: fall back to plotly figures
         return None
@@ -85,7 +85,7 @@ def status_text(t: Trainer) -> str:
 
 def live_area(cfg) -> None:
     t = S.trainer()
-    playing = bool(ss.get("pg_playing")) and not t.diverged
+    playing = S.playing() and not t.diverged
     api = canvas_api()
     tick = CANVAS_TICK if api else PLOTLY_TICK
     if not playing:
@@ -97,11 +97,11 @@ def _live_body(cfg, playing: bool, tick: float) -> None:
     t = S.trainer()
     api = canvas_api()
     snaps: list[dict] = []
-    if playing and ss.get("pg_playing"):
+    if playing and S.playing():
         record = (lambda: snaps.append(api[2](t))) if api else None
         train_chunk(t, SPEEDS.get(ss.get("pg_speed", "fast"), 300), tick, record)
         if t.diverged:
-            ss["pg_playing"] = False
+            S.set_playing(False)
             st.rerun(scope="app")
     # Plain text: a markdown element re-parsed every tick halved the frame rate (measured).
     st.text(status_text(t), help=params_text(t))

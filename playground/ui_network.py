@@ -109,7 +109,7 @@ def _parameter_editor(t, sel: str, kind: str, nums: list[int]) -> None:
     else:
         what = f"bias of {unit_name(t, nums[0], nums[1])}"
     st.markdown(f"**{what[0].upper() + what[1:]}** = `{value:.6g}`")
-    playing = bool(ss.get("pg_playing"))
+    playing = S.playing()
     key = f"pg_edit_{sel}_{t.epoch}_{value!r}"
     st.number_input("New value", value=float(value), step=0.1, format="%.4f", key=key,
                     disabled=playing, help=HELP["edit"], on_change=_edit, args=(sel, key))
@@ -119,5 +119,5 @@ def _parameter_editor(t, sel: str, kind: str, nums: list[int]) -> None:
 
 def _edit(sel: str, key: str) -> None:
     v = ss.get(key)
-    if v is not None and not ss.get("pg_playing"):
+    if v is not None and not S.playing():
         S.edit_parameter(sel, v)

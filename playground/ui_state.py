@@ -102,6 +102,31 @@ def set_config(cfg: Config) -> None:
     _write_widgets(cfg)
 
 
+class Controls:
+    """Play state and the last handled click, kept inside one object in session state.
+    Measured: when a fragment tick interrupts the run a click started, Streamlit can restore a
+    session-state key to its old value (Pause was undone about one click in four) or call the
+    click's callback twice; it does not undo changes made inside an object it holds."""
+    __slots__ = ("playing", "click_done", "callback_ran")
+
+    def __init__(self):
+        self.playing, self.click_done, self.callback_ran = False, None, False
+
+
+def controls() -> Controls:
+    if "pg_ctl" not in ss:
+        ss["pg_ctl"] = Controls()
+    return ss["pg_ctl"]
+
+
+def playing() -> bool:
+    return controls().playing
+
+
+def set_playing(on: bool) -> None:
+    controls().playing = bool(on)
+
+
 def init_session() -> None:
     """First run of a session: the config comes from the URL; bad keys become notices."""
     if "pg_cfg" in ss:
@@ -109,7 +134,7 @@ def init_session() -> None:
     qp = st.query_params  # every value of a repeated key, so the parser can name repeats
     cfg, notes = parse_query(urlencode([(k, v) for k in qp for v in qp.get_all(k)]))
     ss["pg_notices"] = [f"The link's {n}" for n in notes]
-    ss["pg_playing"] = False
+    set_playing(False)
     ss["pg_sel"] = None
     ss["pg_upload_n"] = 0
     ss["pg_user_data"] = None
@@ -173,15 +198,15 @@ def reset_run() -> None:
     """Same data, the initial weights the seed gives, epoch 0."""
     t = trainer()
     ss["pg_trainer"] = _new_trainer(ss["pg_cfg"], data=t.data)
-    ss["pg_playing"] = False
+    set_playing(False)
 
 
 def toggle_play() -> None:
-    ss["pg_playing"] = not ss.get("pg_playing", False) and not trainer().diverged
+    set_playing(not playing() and not trainer().diverged)
 
 
 def step() -> None:
-    ss["pg_playing"] = False
+    set_playing(False)
     trainer().train(1)
 
 
@@ -220,7 +245,7 @@ def open_link(text: str) -> list[str]:
     cfg, notes = parse_query(text)
     current = ss["pg_cfg"]
     set_config(cfg.replace(hide=current.hide, tab=current.tab))
-    ss["pg_playing"] = False
+    set_playing(False)
     return notes
 
 
@@ -269,7 +294,7 @@ def apply_upload(kind: str, filename: str, data: bytes) -> bool:
     set_config(cfg)
     ss["pg_trainer"] = t
     ss["pg_user_data"] = filename if kind == "data" else None
-    ss["pg_playing"] = False
+    set_playing(False)
     ss["pg_sel"] = None
     ss["pg_upload_msg"] = ("success", msg)
     ss["pg_upload_n"] = ss.get("pg_upload_n", 0) + 1  # a fresh, empty uploader
