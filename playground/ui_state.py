@@ -19,7 +19,7 @@ from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_B
                      MAX_NEURONS, REGRESSION_COSTS, Config, parse_query, to_params, validate)
 from .data import DataError, read_csv
 from .model_io import ModelError, load_model
-from .train import Trainer, change_kind, user_dataset
+from .train import USER_SCALE, Trainer, change_kind, user_dataset
 
 LR_CHOICES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATE_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -286,7 +286,8 @@ def apply_upload(kind: str, filename: str, data: bytes) -> bool:
             msg = f"Loaded the model from {filename} (epoch {t.epoch})."
         else:
             cfg, t, raw = data_run(data, ss["pg_cfg"])
-            msg = (f"Training on {filename}: {len(raw.y_train)} points ({raw.kind}). "
+            msg = (f"Training on {filename}: {len(raw.y_train)} points ({raw.kind}). Inputs are "
+                   f"standardized (mean 0, standard deviation {USER_SCALE:g}) to fill the plane. "
                    "The share link does not contain your data.")
     except (ModelError, DataError) as e:
         ss["pg_upload_msg"] = ("error", f"{filename}: {e}")

@@ -312,6 +312,8 @@ def test_data_upload_trains_on_the_file_and_a_bad_one_is_refused():
     run(at)
     t = trainer(at)
     assert len(t.data.X_train) == len(src.data.X_train) and at.session_state["pg_user_data"] == "d.csv"
+    assert any("standardized" in m.value for m in at.success)  # the page says how inputs were scaled
+    assert abs(t.data.X_train.std(axis=0) - 2.0).max() < 1e-9
     at.file_uploader(key="pg_up_data_1").upload("e.csv", b"a,b\n1,2\n", "text/csv")
     run(at)
     assert trainer(at) is t
