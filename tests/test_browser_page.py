@@ -8,6 +8,7 @@ import time
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import expect
 
 from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, losses, select_option, step,
                      wait_epoch, wait_idle)
@@ -94,9 +95,11 @@ def test_share_link_reproduces_settings_and_run(app_url, new_page, artifacts):
     loss_a = losses(a)
     assert link.startswith(app_url + "/?")
     b = open_app(new_page(), app_url, link.split("?", 1)[1])
-    assert b.locator(".st-key-w_optimizer input").input_value() == "Momentum"
-    assert b.locator(".st-key-w_lr input").input_value() == "0.1"
-    assert b.locator(".st-key-w_width_0 input").input_value() == "5"
+    # Polled (the page fills in its widgets while it renders): fails if they never show the link's values.
+    expect(b.locator(".st-key-w_optimizer input")).to_have_value("Momentum", timeout=20_000)
+    expect(b.locator(".st-key-w_lr input")).to_have_value("0.1", timeout=20_000)
+    expect(b.locator(".st-key-w_width_0 input")).to_have_value("5", timeout=20_000)
+    wait_idle(b)
     step(b, 5)
     assert losses(b) == loss_a
     b.screenshot(path=str(artifacts / "share-link-opened.png"))
