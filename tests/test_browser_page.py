@@ -148,7 +148,15 @@ def test_depth_lab_tab_and_back(app_url, new_page, artifacts):
     page.wait_for_function("() => location.search.includes('tab=lab')", timeout=20_000)
     wait_idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
-    page.screenshot(path=str(artifacts / "depth-lab.png"))
+    # Run a small sweep: the boundary grid and the charts appear.
+    click(page, "lab_run")
+    for key in ("lab_fig_grid", "lab_fig_metrics"):
+        page.locator(f".st-key-{key} .main-svg").first.wait_for(timeout=60_000)
+    wait_idle(page, timeout=60)
+    assert page.locator(".st-key-lab_fig_grid .heatmaplayer, .st-key-lab_fig_grid .hm").count() >= 3  # one per depth
+    assert page.locator("[data-testid=stPlotlyChart]").count() >= 3
+    assert page.locator("[data-testid=stException]").count() == 0
+    page.screenshot(path=str(artifacts / "depth-lab.png"), full_page=True)
     page.get_by_role("tab", name="Playground").click()
     page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
     page.wait_for_function("() => !location.search.includes('tab=lab')", timeout=20_000)
