@@ -27,7 +27,7 @@ import numpy as np
 
 from .config import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, Config, parse_query, to_query
 from .data import DOMAIN
-from .train import Trainer
+from .train import Trainer, build_dataset
 
 DASK_ENV = "PLAYGROUND_DASK_SCHEDULER"
 BACKENDS = ("auto", "serial", "processes", "dask")
@@ -49,28 +49,27 @@ def _seed(base: int, offset: int) -> int:
     return (int(base) + int(offset)) % (MAX_SEED + 1)
 
 
+def _whole(name: str, value, lo: int, hi: int) -> int:
+    """A whole number within [lo, hi] (bools refused), or ValueError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be a whole number from {lo} to {hi}, not {value!r}")
+    return int(value)
+
+
 def _check_depth(depth) -> int:
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or not 0 <= depth <= MAX_DEPTH:
-        raise ValueError(f"depth must be a whole number from 0 to {MAX_DEPTH}, not {depth!r}")
-    return int(depth)
+    return _whole("depth", depth, 0, MAX_DEPTH)
 
 
 def _check_width(width) -> int:
-    if isinstance(width, bool) or not isinstance(width, (int, np.integer)) or not 1 <= width <= MAX_NEURONS:
-        raise ValueError(f"width must be a whole number from 1 to {MAX_NEURONS}, not {width!r}")
-    return int(width)
+    return _whole("width", width, 1, MAX_NEURONS)
 
 
 def _check_epochs(epochs) -> int:
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or not 0 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"epochs must be a whole number from 0 to {MAX_EPOCHS}, not {epochs!r}")
-    return int(epochs)
+    return _whole("epochs", epochs, 0, MAX_EPOCHS)
 
 
 def _check_grid(grid) -> int:
-    if isinstance(grid, bool) or not isinstance(grid, (int, np.integer)) or not 0 <= grid <= MAX_GRID:
-        raise ValueError(f"grid must be a whole number from 0 to {MAX_GRID}, not {grid!r}")
-    return int(grid)
+    return _whole("grid", grid, 0, MAX_GRID)
 
 
 def _seed_offsets(seeds: int | Iterable[int]) -> list[int]:
@@ -346,3 +345,22 @@ def _missing_playground(e: BaseException | None) -> bool:
             return True
         e, seen = e.__cause__ or e.__context__, seen + 1
     return False
+
+
+def problem_kind(cfg: Config) -> str:
+    """'binary', 'multiclass' or 'regression' (how boundaries are coloured)."""
+    if cfg.problem == "regression":
+        return "regression"
+    return "multiclass" if cfg.n_classes > 2 else "binary"
+
+
+def training_points(cfg: Config, seeds) -> dict:
+    """seed → training points (X, y); the data depends only on the data settings and seed."""
+    out = {}
+    for s in sorted(seeds)[:10]:
+        try:
+            ds = build_dataset(cfg.replace(seed=s))
+        except Exception:  # data problems are shown on the playground tab
+            continue
+        out[s] = (ds.X_train, ds.y_train)
+    return out

@@ -1,4 +1,4 @@
-"""The Depth Lab tab: sweeps over depth (and seeds), and an A/B compare of two settings.
+"""The Depth Lab tab: sweeps over depth (and seeds); the A/B compare below it is ui_compare.py.
 
 The page calls `render_lab(cfg)` inside its "lab" tab and writes the returned Config (whose
 lab_* fields follow the widgets) to the URL, so a Depth Lab run is part of the share link.
@@ -6,26 +6,20 @@ Results live in `st.session_state` only (never in a cache shared by users).
 """
 from __future__ import annotations
 
-import math
 import time
 
-import numpy as np
 import streamlit as st
 
-from .config import (ACTIVATION_NAMES, MAX_NEURONS, OPTIMIZER_NAMES, Config, parse_query,
-                     to_query, validate)
-from .figures_lab import (ab_boundaries, ab_loss, boundary_grid, gradient_flow, grid_array,
-                          metrics_vs_depth, residual_compare, time_vs_depth)
-from .sweep import estimate_seconds, grid_points, prewarm, resolve_backend, run_sweep
-from .train import Trainer, build_dataset
+from .config import MAX_NEURONS, Config, parse_query, to_query
+from .figures_lab import (boundary_grid, gradient_flow, grid_array, metrics_vs_depth,
+                          residual_compare, time_vs_depth)
+from .sweep import (estimate_seconds, prewarm, problem_kind, resolve_backend, run_sweep,
+                    training_points)
+from .ui_compare import render_ab
 
 DEPTH_OPTIONS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 32)
 MAX_SELECTED_DEPTHS = 8      # the share link holds at most 8 depths
 LAB_GRID = 50                # boundary resolution of each small multiple
-AB_GRID = 80
-LR_VALUES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-AB_SETTINGS = {"depth": "number of hidden layers", "activation": "activation",
-               "lr": "learning rate", "optimizer": "optimizer", "residual": "residual connections"}
 SLOW_SECONDS = 60.0
 
 HELP = {
@@ -46,21 +40,6 @@ HELP = {
     "run": "Train every depth x seed with the playground's current dataset, activation, "
            "learning rate, optimizer and batch size.",
     "stop": "Stop the sweep. The runs that finished stay on screen.",
-    "ab_change": "Pick one or two settings that B changes. Everything else is the same as A: "
-                 "the data, the seed, the batch order and, where the shapes match, the "
-                 "initial weights.",
-    "ab_depth": "Hidden layers of network B (it keeps A's widths and repeats the last one).",
-    "ab_activation": "The activation of every hidden layer of network B. Sigmoid's slope is at "
-                     "most 0.25, so in deep networks the gradient vanishes; ReLU's slope is 1 "
-                     "where it is active.",
-    "ab_lr": "Learning rate of network B: the size of each step down the loss. Too small "
-             "crawls, too large overshoots and can diverge.",
-    "ab_optimizer": "How network B turns gradients into steps. Momentum and Adam remember "
-                    "past gradients and often reach a low loss sooner than plain SGD.",
-    "ab_residual": "Give network B residual connections (each layer adds its input to its "
-                   "output, where the widths match).",
-    "ab_epochs": "Epochs to train both networks, side by side, in lockstep.",
-    "ab_run": "Train A and B together on the same data from the same seed.",
 }
 
 GRAD_EXPLAINER = (
@@ -151,7 +130,7 @@ def render_lab(cfg: Config) -> Config:
         status.info("No sweep is running.")
     _show_sweep(state, per_seed, status, to_query(out))
     st.divider()
-    _render_ab(cfg)
+    render_ab(cfg)
     return out
 
 
@@ -215,9 +194,9 @@ def _show_sweep(state: dict | None, per_seed: bool, status, current: str) -> Non
         st.caption(":orange[The settings changed since this sweep ran; press **Run sweep** "
                    "to update it.]")
     primary = results.get(state["primary"]) or next(v for v in results.values() if v)
-    kind = _kind(run_cfg)
+    kind = problem_kind(run_cfg)
     classification = kind != "regression"
-    points = _points(run_cfg, {r["seed"] for v in results.values() for r in v})
+    points = training_points(run_cfg, {r["seed"] for v in results.values() for r in v})
     label = "with residual connections" if state["primary"] == "residual" else ""
     st.subheader("Decision boundaries")
     st.caption(f"Settings: `{state['query'] or 'defaults'}`. Points are the training data; "
@@ -248,152 +227,3 @@ def _show_sweep(state: dict | None, per_seed: bool, status, current: str) -> Non
                 st.plotly_chart(gradient_flow(other, title=name), key="lab_fig_grad_other")
     st.subheader("Training time")
     st.plotly_chart(time_vs_depth(primary), key="lab_fig_time")
-
-
-def _kind(cfg: Config) -> str:
-    if cfg.problem == "regression":
-        return "regression"
-    return "multiclass" if cfg.n_classes > 2 else "binary"
-
-
-def _points(cfg: Config, seeds) -> dict:
-    """seed → training points (X, y); the data depends only on the data settings and seed."""
-    out = {}
-    for s in sorted(seeds)[:10]:
-        try:
-            ds = build_dataset(cfg.replace(seed=s))
-        except Exception:  # data problems are shown on the playground tab
-            continue
-        out[s] = (ds.X_train, ds.y_train)
-    return out
-
-
-# ---------------------------------------------------------------- A/B compare
-def _b_config(a: Config, changes: dict) -> Config:
-    b = a
-    if "depth" in changes:
-        d = changes["depth"]
-        base = a.layers or (a.lab_width,)
-        layers = base[:d] if d <= len(base) else base + (base[-1],) * (d - len(base))
-        acts = a.activation if len(a.activation) == 1 else a.activation[:1]
-        b = b.replace(layers=tuple(layers), activation=acts)
-    if "activation" in changes:
-        b = b.replace(activation=(changes["activation"],))
-    if "lr" in changes:
-        b = b.replace(lr=float(changes["lr"]))
-    if "optimizer" in changes:
-        b = b.replace(optimizer=changes["optimizer"])
-    if "residual" in changes:
-        b = b.replace(residual=bool(changes["residual"]))
-    return validate(b)[0]
-
-
-def _describe(cfg: Config) -> str:
-    shape = "-".join(map(str, cfg.layers)) or "none"
-    acts = ",".join(cfg.activation)
-    return (f"hidden {shape} · {acts} · {cfg.optimizer} lr {cfg.lr:g}"
-            + (" · residual" if cfg.residual else ""))
-
-
-def _render_ab(cfg: Config) -> None:
-    st.subheader("A/B compare")
-    st.caption("A is the playground's current network. B is the same with one or two "
-               "settings changed. Both train in lockstep on the same data from the same seed.")
-    changes = st.multiselect("What B changes", list(AB_SETTINGS), key="lab_ab_change",
-                             format_func=AB_SETTINGS.get, max_selections=2,
-                             default=["activation"], help=HELP["ab_change"])
-    vals: dict = {}
-    cols = st.columns(3)
-    i = 0
-    if "depth" in changes:
-        vals["depth"] = cols[i].slider("B: hidden layers", 0, 8, min(8, len(cfg.layers) + 2),
-                                       key="lab_ab_depth", help=HELP["ab_depth"])
-        i += 1
-    if "activation" in changes:
-        default = "relu" if cfg.activation[0] != "relu" else "tanh"
-        vals["activation"] = cols[i].selectbox("B: activation", ACTIVATION_NAMES,
-                                               index=ACTIVATION_NAMES.index(default),
-                                               key="lab_ab_activation", help=HELP["ab_activation"])
-        i += 1
-    if "lr" in changes:
-        default = min(LR_VALUES, key=lambda v: abs(math.log10(v) - math.log10(cfg.lr * 10)))
-        vals["lr"] = cols[i].select_slider("B: learning rate", LR_VALUES, value=default,
-                                           key="lab_ab_lr", help=HELP["ab_lr"])
-        i += 1
-    if "optimizer" in changes:
-        default = "adam" if cfg.optimizer != "adam" else "sgd"
-        vals["optimizer"] = cols[i].selectbox("B: optimizer", OPTIMIZER_NAMES,
-                                              index=OPTIMIZER_NAMES.index(default),
-                                              key="lab_ab_optimizer", help=HELP["ab_optimizer"])
-        i += 1
-    if "residual" in changes:
-        vals["residual"] = cols[i].toggle("B: residual connections", value=not cfg.residual,
-                                          key="lab_ab_residual", help=HELP["ab_residual"])
-    a = cfg
-    b = _b_config(cfg, vals)
-    st.markdown(f"**A:** {_describe(a)}  \n**B:** {_describe(b)}")
-    e1, e2, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
-    epochs = e1.number_input("Epochs (A and B)", 1, 5000, value=min(5000, max(1, cfg.lab_epochs)),
-                             step=50, key="lab_ab_epochs", help=HELP["ab_epochs"])
-    go_ab = e2.button("Run A/B", key="lab_ab_run", help=HELP["ab_run"])
-    status = st.empty()
-    if go_ab:
-        if a == b:
-            status.info("B is the same as A: change a setting for B first.")
-        else:
-            _run_ab(a, b, int(epochs or 1), status)
-    _show_ab(st.session_state.get("lab__ab"))
-
-
-def _run_ab(a: Config, b: Config, epochs: int, status) -> None:
-    ta = Trainer(a)
-    tb = Trainer(b, data=ta.data)  # the very same points, not just the same seed
-    state = {"status": "running", "a": to_query(a), "b": to_query(b), "epochs": epochs,
-             "titles": (f"A: {_describe(a)}", f"B: {_describe(b)}")}
-    st.session_state["lab__ab"] = state
-    bar = status.progress(0.0, text="Training A and B...")
-    chunk = max(1, epochs // 50)
-    done = 0
-    while done < epochs:
-        n = min(chunk, epochs - done)
-        ta.train(n)
-        tb.train(n)
-        done += n
-        _snapshot(state, ta, tb)
-        bar.progress(done / epochs, text=f"Training A and B... epoch {done} of {epochs}")
-    state["status"] = "done"
-    status.empty()
-
-
-def _snapshot(state: dict, ta: Trainer, tb: Trainer) -> None:
-    _, P = grid_points(AB_GRID)
-    hist, grids, notes = {}, [], []
-    for name, t in (("A", ta), ("B", tb)):
-        h = t.history
-        hist[name] = {"epoch": list(h.epoch), "train_loss": list(h.train_loss),
-                      "test_loss": list(h.test_loss)}
-        with np.errstate(all="ignore"):
-            grids.append(np.asarray(t.predict_grid(P), dtype=np.float32).reshape(AB_GRID, AB_GRID))
-        s = t.summary()
-        line = f"**{name}** epoch {s['epoch']}: test loss {s['test_loss']:.4g}"
-        if s["test_accuracy"] is not None:
-            line += f", test accuracy {s['test_accuracy']:.1%}"
-        if t.diverged:
-            line += f" - stopped: {t.diverged}"
-        notes.append(line)
-    state.update(hist=hist, grids=grids, notes=notes,
-                 points=(ta.data.X_train, ta.data.y_train), kind=_kind(ta.cfg),
-                 n_classes=ta.cfg.n_classes)
-
-
-def _show_ab(state: dict | None) -> None:
-    if not state or "hist" not in state:
-        return
-    if state["status"] == "running":
-        state["status"] = "stopped"
-    if state["status"] == "stopped":
-        st.warning("A/B run interrupted; showing where it got to.")
-    st.markdown("  \n".join(state["notes"]))
-    st.plotly_chart(ab_boundaries(state["grids"], state["titles"], state["kind"],
-                                  state["n_classes"], state["points"]), key="lab_fig_ab_bound")
-    st.plotly_chart(ab_loss(state["hist"]), key="lab_fig_ab_loss")
