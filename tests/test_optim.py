@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from playground.optim import OPTIMIZERS, PENALTIES, SCHEDULES
+from playground.optim import OPTIMIZERS, PENALTIES, SCHEDULES, axpy
 
 THETA = np.array([0.5, -1.0, 2.0])
 G1 = np.array([0.1, -0.2, 0.3])
@@ -87,3 +87,13 @@ def test_scale_means_the_gradient_is_scale_times_g(name):
         OPTIMIZERS[name](a, g.copy(), LR, sa)
         OPTIMIZERS[name](b, 10 * g, LR, sb, 0.1)
     np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_axpy_updates_in_place_or_refuses():
+    """BLAS would silently update a copy of a strided or non-float64 vector: axpy refuses."""
+    y = np.array([1.0, 2.0])
+    axpy(0.5, np.array([2.0, -2.0]), y)
+    np.testing.assert_array_equal(y, [2.0, 1.0])
+    for bad in (np.zeros(4)[::2], np.zeros(2, dtype=np.float32)):
+        with pytest.raises(ValueError):
+            axpy(1.0, np.ones(2), bad)
