@@ -101,7 +101,7 @@ def measure(browser, url: str, query: str, seconds: float, width: int, height: i
                       " return {t0: S.t0, t1: performance.now(), paints: S.paints.length,"
                       " frames: S.frames.length, samples: S.samples, lags: S.lags,"
                       " skipped: C && C.stats.skipped !== undefined ? C.stats.skipped - S.skipped0 : null}; }")
-    page.locator(".st-key-pg_play button:visible").first.click()
+    page.locator(".st-key-pg_pause button:visible").first.click()
     ctx.close()
     span = (r["t1"] - r["t0"]) / 1000
     samples = r["samples"]

@@ -299,7 +299,7 @@ async def final_state(s: Session) -> None:
     try:
         if s.trainer:
             for _ in range(3):  # a Pause the page never acts on is counted, and pressed again
-                await s.page.locator(".st-key-pg_play button:visible").first.click(timeout=20_000)
+                await s.page.locator(".st-key-pg_pause button:visible").first.click(timeout=20_000)
                 try:
                     await s.page.wait_for_function(PAUSED, timeout=10_000, polling=100)
                     break

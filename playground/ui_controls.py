@@ -50,18 +50,21 @@ def _preview(dataset: str):
 
 # ---------------------------------------------------------------- top bar
 def _noted(action):
-    """A button callback that runs once per click and leaves a mark (so a click whose callback
-    never ran shows). Streamlit can call a callback twice when a fragment tick interrupts the
-    rerun a click started (seen: Pause toggled twice, so it never paused). Two clicks of the
-    same button always have a completed page run between them (`pg_runs_done`, counted at the
-    end of `ui.main`); the two calls of one click do not."""
+    """A run button's callback: runs once per click, leaves a mark (so a click whose callback
+    never ran shows), and reruns the whole page when the action says the rest of the page
+    changed (otherwise only the live view's fragment reruns). Streamlit can call a callback
+    twice when a fragment tick interrupts the rerun a click started (seen: Pause toggled twice,
+    so it never paused). Two clicks always have a completed run between them (`pg_runs_done`,
+    counted at the end of `ui.main` and of a click's fragment run); the two calls of one click
+    do not."""
     def callback():
         ctl = S.controls()
         stamp = (action.__name__, st.session_state.get("pg_runs_done", 0))
         if ctl.click_done == stamp:
             return
         ctl.click_done, ctl.callback_ran = stamp, True
-        action()
+        if action():
+            st.rerun()  # from a callback: this click's run is a whole-page run
     return callback
 
 
@@ -80,37 +83,50 @@ def _replay_lost_click(pressed: dict) -> None:
             st.rerun()
 
 
-def top_bar(cfg: Config, t) -> None:
-    diverged = bool(t.diverged)
+def run_buttons(t) -> None:
+    """Play (or Pause), Step and Reset, in the live view's fragment: a Step reruns only that
+    fragment (a whole-page rerun cost the browser ~250 ms of CPU per Step, 4 s at p95 with 20
+    users on 2 cores); Play, Pause, Reset and a Step that pauses rerun the whole page.
+
+    While playing the buttons have other keys (pg_pause, pg_step_p, pg_reset_p). Measured: a
+    click during the fragment's ticks can reach the server twice, the second time after the
+    whole-page run the first one started; by then that button is gone, so Streamlit drops it."""
     playing = S.playing()
-    learn = not hidden(cfg, "learning")
-    cols = st.columns([0.9, 0.75, 0.75, 0.9, 1.0, 0.9, 0.8, 1.55, 0.85], vertical_alignment="bottom")
+    p = "_p" if playing else ""
+    cols = st.columns(3, gap="small")
+    play = S.pause if playing else S.play
     pressed = {
-        S.toggle_play: cols[0].button(
-            "Pause" if playing else "Play", key="pg_play", type="primary",
+        play: cols[0].button(
+            "Pause" if playing else "Play", key="pg_pause" if playing else "pg_play", type="primary",
             icon=":material/pause:" if playing else ":material/play_arrow:",
-            on_click=_noted(S.toggle_play), help=HELP["play"], disabled=diverged and not playing,
+            on_click=_noted(play), help=HELP["play"], disabled=bool(t.diverged) and not playing,
             width="stretch"),
-        S.step: cols[1].button("Step", key="pg_step", icon=":material/skip_next:",
+        S.step: cols[1].button("Step", key="pg_step" + p, icon=":material/skip_next:",
                                on_click=_noted(S.step), help=HELP["step"], width="stretch"),
-        S.reset_run: cols[2].button("Reset", key="pg_reset", icon=":material/replay:",
+        S.reset_run: cols[2].button("Reset", key="pg_reset" + p, icon=":material/replay:",
                                     on_click=_noted(S.reset_run), help=HELP["reset"], width="stretch"),
     }
     _replay_lost_click(pressed)
+
+
+def top_bar(cfg: Config, t) -> None:
+    """The learning settings in two rows (the run buttons are in the live view)."""
+    learn = not hidden(cfg, "learning")
+    cols = st.columns([1.1, 1.0, 1.5, 0.9, 2.3, 1.9], vertical_alignment="bottom")
     if learn and not hidden(cfg, "lr"):
         options = sorted(set(S.LR_CHOICES) | {cfg.lr})
-        cols[3].selectbox("Learning rate", options, key="w_lr", format_func=number, help=HELP["lr"])
+        cols[0].selectbox("Learning rate", options, key="w_lr", format_func=number, help=HELP["lr"])
     if not hidden(cfg, "activation", "network"):
         acts = list(ACTIVATION_NAMES) + ([S.MIXED] if st.session_state.get("w_activation") == S.MIXED else [])
-        cols[4].selectbox("Activation", acts, key="w_activation", format_func=name,
+        cols[1].selectbox("Activation", acts, key="w_activation", format_func=name,
                           help=HELP["activation"])
     if learn and not hidden(cfg, "reg"):
-        cols[5].selectbox("Regularization", REG_NAMES, key="w_reg", format_func=name, help=HELP["reg"])
+        cols[2].selectbox("Regularization", REG_NAMES, key="w_reg", format_func=name, help=HELP["reg"])
         options = sorted(set(S.REG_RATE_CHOICES) | {cfg.reg_rate})
-        cols[6].selectbox("Reg. rate", options, key="w_reg_rate", format_func=number,
+        cols[3].selectbox("Reg. rate", options, key="w_reg_rate", format_func=number,
                           help=HELP["reg_rate"], disabled=cfg.reg == "none")
     if not hidden(cfg, "data"):
-        cols[7].segmented_control("Problem type", ["classification", "regression"], key="w_problem",
+        cols[4].segmented_control("Problem type", ["classification", "regression"], key="w_problem",
                                   format_func=name, help=HELP["problem"], required=True)
     if not learn:
         return

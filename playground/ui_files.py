@@ -67,15 +67,16 @@ def files_section(cfg: Config, t) -> None:
         return
     st.markdown("**Model and data files**")
     a, b = st.columns(2)
-    # Made on each full rerun (Pause, Step, any setting), so paused it holds the current
-    # weights; while playing the page does not rerun, so the button waits for a pause.
+    # Made when clicked, from the run this page shows: Step and Reset rerun only the live
+    # view, so data made during the last page run could be older than the weights on screen.
+    # While playing the weights change under the click: the button waits for a pause.
     playing = S.playing()
-    a.download_button("Download model (JSON)", data=model_json(t), disabled=playing,
+    a.download_button("Download model (JSON)", data=lambda: model_json(t), disabled=playing,
                       file_name="playground-model.json", mime="application/json",
                       key="pg_dl_model", on_click="ignore", icon=":material/download:",
                       help=HELP["download_model"] + (" Pause first." if playing else ""),
                       width="stretch")
-    b.download_button("Download data (CSV)", data=dataset_to_csv(t.data),
+    b.download_button("Download data (CSV)", data=lambda: dataset_to_csv(t.data),
                       file_name="playground-data.csv", mime="text/csv", key="pg_dl_data",
                       on_click="ignore", icon=":material/download:", help=HELP["download_data"],
                       width="stretch")

@@ -194,20 +194,33 @@ def ensure_trainer(cfg: Config) -> Trainer:
     return t
 
 
-def reset_run() -> None:
-    """Same data, the initial weights the seed gives, epoch 0."""
+def reset_run() -> bool:
+    """Same data, the initial weights the seed gives, epoch 0. The run buttons' actions return
+    whether the rest of the page must be redrawn too (they live in the live view)."""
     t = trainer()
     ss["pg_trainer"] = _new_trainer(ss["pg_cfg"], data=t.data)
     set_playing(False)
+    return True
 
 
-def toggle_play() -> None:
-    set_playing(not playing() and not trainer().diverged)
+def play() -> bool:
+    set_playing(not trainer().diverged)
+    return True
 
 
-def step() -> None:
+def pause() -> bool:
     set_playing(False)
-    trainer().train(1)
+    return True
+
+
+def step() -> bool:
+    """One epoch, paused. Only the live view changes, unless it was playing, the epoch
+    diverged or the inspector shows a weight."""
+    was_playing = playing()
+    set_playing(False)
+    t = trainer()
+    t.train(1)
+    return was_playing or bool(t.diverged) or bool(ss.get("pg_sel"))
 
 
 def regenerate() -> None:

@@ -58,14 +58,14 @@ def test_play_advances_redraws_and_pause_stops(app_url, new_page, artifacts):
     page = open_app(new_page(), app_url)
     before = boundary_signature(page)
     click(page, "pg_play")
-    page.locator(".st-key-pg_play button:visible").filter(has_text="Pause").wait_for(timeout=20_000)
+    page.locator(".st-key-pg_pause button:visible").filter(has_text="Pause").wait_for(timeout=20_000)
     e1 = wait_epoch(page, lambda e: e >= 30)
     time.sleep(0.5)
     e2 = epoch(page)
     assert e2 > e1, "the counter must keep moving while playing"
     assert boundary_signature(page) != before, "the boundary must be redrawn while playing"
     page.screenshot(path=str(artifacts / "playing.png"))
-    click(page, "pg_play")  # now labelled Pause
+    click(page, "pg_pause")
     page.locator(".st-key-pg_play button:visible").filter(has_text="Play").wait_for(timeout=20_000)
     wait_idle(page)
     time.sleep(0.5)
@@ -77,12 +77,72 @@ def test_play_advances_redraws_and_pause_stops(app_url, new_page, artifacts):
     assert page.locator("[data-testid=stException]").count() == 0
 
 
+def test_every_pause_and_step_while_playing_stops_training(app_url, new_page):
+    """A click during the fragment's ticks can reach the server twice (measured: Pause was
+    undone about one time in four): repeated cycles must all stop."""
+    page = open_app(new_page(), app_url, "layers=6&lr=0.01")
+    for i, stop in enumerate(("pg_pause", "pg_step_p", "pg_pause", "pg_step_p")):
+        click(page, "pg_play")
+        page.locator(".st-key-pg_pause button:visible").wait_for(timeout=20_000)
+        start = epoch(page)
+        wait_epoch(page, lambda e: e >= start + 20)
+        click(page, stop)
+        page.locator(".st-key-pg_play button:visible").wait_for(timeout=20_000)
+        wait_idle(page)
+        time.sleep(0.4)
+        stopped = epoch(page)
+        time.sleep(1.0)
+        assert epoch(page) == stopped, f"cycle {i}: {stop} did not stop training"
+        assert page.locator(".st-key-pg_play button:visible").count() == 1
+
+
 def test_step_adds_exactly_one_epoch(app_url, new_page):
     page = open_app(new_page(), app_url)
     assert step(page) == 1
     time.sleep(0.8)
     assert epoch(page) == 1
     assert step(page, 2) == 3
+
+
+NET_HITS = ("() => { const c = (" + CANVASES + ")().find(c => c.className === 'pg-net');"
+            " const r = c.getBoundingClientRect(); return c.parentElement._pg.hits.map(h =>"
+            " ({sel: h.sel, box: h.box && [r.left + h.box[0], r.top + h.box[1], h.box[2], h.box[3]]})); }")
+
+
+def test_step_reruns_only_the_live_view_and_an_open_inspector_follows(app_url, new_page):
+    """Step is the click people repeat: it must not make the browser redraw the whole page
+    (measured in websocket frames: a whole-page run sends one per element), yet what the page
+    shows of the weights must follow it."""
+    page = new_page()
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda m: frames.append(len(m))))
+    open_app(page, app_url)
+
+    def frames_for(action) -> int:
+        n = len(frames)
+        action()
+        wait_idle(page)
+        time.sleep(0.5)
+        return len(frames) - n
+
+    step(page)  # the first run of the fragment on its own also sends the view's setup
+    steps = [frames_for(lambda: step(page)) for _ in range(3)]
+    whole = frames_for(lambda: (click(page, "pg_reset"), wait_epoch(page, lambda e: e == 0)))
+    assert max(steps) * 4 < whole, f"Step sent {steps} frames, a whole-page run {whole}"
+    assert epoch(page) == 0
+
+    # Open the inspector on the first hidden neuron's bias: Step must update the value shown.
+    bias = next(h for h in page.evaluate(NET_HITS) if isinstance(h["sel"], dict)
+                and h["sel"].get("bias") and h["sel"]["layer"] == 0 and h["sel"]["to"] == 0)
+    x, y, w, h = bias["box"]
+    page.mouse.click(x + w / 2, y + h / 2)
+    shown = page.locator("[data-testid=stMarkdownContainer] p").filter(has_text="Bias of").first
+    shown.wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page)
+    before = shown.inner_text()
+    assert "= 0.1" in before  # TFP's initial bias
+    step(page, idle=True)
+    expect(shown).not_to_have_text(before, timeout=20_000)
 
 
 def test_share_link_reproduces_settings_and_run(app_url, new_page, artifacts):
