@@ -37,6 +37,8 @@ def change_kind(old: Config, new: Config) -> str:
 MAX_ABS_WEIGHT = 1e6     # beyond this a run has diverged even if its loss is finite
 MAX_LOSS = 1e8
 MAX_GRAD_NORM = 1e8
+STUCK_FACTOR = 1.5       # a loss this many times a constant guess's ...
+STUCK_EPOCHS = 10        # ... for this many epochs without improving: the run has diverged
 
 
 def rngs(seed: int) -> tuple[np.random.Generator, np.random.Generator, np.random.Generator]:
@@ -82,6 +84,15 @@ def augmented(X: np.ndarray, features) -> np.ndarray:
     return np.vstack([F.T, np.ones((1, F.shape[0]))])
 
 
+def constant_loss(cost, T: np.ndarray) -> float:
+    """The mean cost of the best of two constant outputs (the targets' mean or median per
+    unit): what a network that ignores its inputs can reach."""
+    with np.errstate(all="ignore"):
+        losses = [float(cost.value(np.repeat(c(T, axis=1, keepdims=True), T.shape[1], 1), T).mean())
+                  for c in (np.mean, np.median)]
+    return min(v for v in losses if math.isfinite(v)) if any(map(math.isfinite, losses)) else math.inf
+
+
 def build_net(cfg: Config, n_classes: int, problem: str) -> Net:
     head = head_for(problem, cfg.cost, n_classes)
     sizes = [len(cfg.features), *cfg.layers, head.units]
@@ -121,8 +132,11 @@ class Trainer:
         self.epoch = 0
         self.diverged: str | None = None
         self.history = History()
+        self.baseline = constant_loss(self.net.cost, self.T_train)
+        self._best = self.net.theta.copy()
         self._setup_batches()
         self.record()
+        self.mark_good()
 
     # ---------------------------------------------------------------- training
     def _setup_batches(self) -> None:
@@ -145,6 +159,7 @@ class Trainer:
             self.opt_state = {}
         self.cfg = cfg
         self.diverged = None
+        self.mark_good()
         if batch_changed:
             self._setup_batches()
 
@@ -155,6 +170,13 @@ class Trainer:
         self.epoch = model.epoch
         self.opt_state, self.diverged, self.history = {}, None, History()
         self.record()
+        self.mark_good()
+
+    def mark_good(self) -> None:
+        """The current weights are the reference the stuck rule falls back to (a new run,
+        loaded or edited weights, new learning settings)."""
+        np.copyto(self._best, self.net.theta)
+        self._best_epoch, self._best_loss, self._stuck = self.epoch, self.history.train_loss[-1], 0
 
     def train(self, epochs: int = 1) -> int:
         """Run up to `epochs` epochs; stop early on divergence. Returns epochs run."""
@@ -182,12 +204,35 @@ class Trainer:
             self.epoch += 1
             self.record()
             reason = self._divergence()
-        if reason:
+        if reason:  # back to the previous epoch: finite, and the optimizer starts afresh
             theta[:] = good
-            self.epoch -= 1
-            for values in vars(self.history).values():
-                values.pop()
-            self.diverged = reason
+            self._roll_back(self.epoch - 1, reason)
+        else:
+            self._watch_progress()
+
+    def _watch_progress(self) -> None:
+        """The stuck rule: a loss above STUCK_FACTOR × a constant guess's, not improving for
+        STUCK_EPOCHS epochs, has diverged even though every number is finite (a saturated
+        output is stuck there; measured: most lr ≥ 3 runs end near twice the guess's loss).
+        Falls back to the best weights of the run."""
+        h, theta = self.history, self.net.theta
+        loss = h.train_loss[-1]
+        if loss < self._best_loss:
+            np.copyto(self._best, theta)
+            self._best_epoch, self._best_loss = self.epoch, loss
+        self._stuck = self._stuck + 1 if loss > STUCK_FACTOR * self.baseline else 0
+        if self._stuck >= STUCK_EPOCHS and loss >= h.train_loss[-1 - STUCK_EPOCHS]:
+            theta[:] = self._best
+            self._roll_back(self._best_epoch, (
+                f"the training loss stayed above {STUCK_FACTOR:g}× that of always guessing the "
+                f"same output ({self.baseline:.3g}) for {STUCK_EPOCHS} epochs without improving"))
+
+    def _roll_back(self, epoch: int, reason: str) -> None:
+        """Stop, with the weights already set back to those of `epoch`: history up to it."""
+        keep = self.history.epoch.index(epoch) + 1 if epoch in self.history.epoch else 1
+        for values in vars(self.history).values():
+            del values[keep:]
+        self.epoch, self.opt_state, self.diverged = self.history.epoch[-1], {}, reason
 
     def _divergence(self) -> str | None:
         """Why the last epoch is not trustworthy, or None. Checks loss, weights and gradient."""

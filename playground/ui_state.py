@@ -326,6 +326,7 @@ def edit_parameter(sel: str, value: float) -> None:
     for values in vars(h).values():
         values.pop()
     t.record()
+    t.mark_good()  # the user's weights are the run's new reference
 
 
 def parameter_value(sel: str) -> float | None:

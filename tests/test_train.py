@@ -4,7 +4,8 @@ import pytest
 
 from playground.config import DEFAULT, parse_query
 from playground.model_io import load_model, model_json
-from playground.train import Trainer, change_kind
+from playground.config import ACTIVATION_NAMES, DATASET_NAMES
+from playground.train import STUCK_FACTOR, Trainer, change_kind
 
 
 def trained(query, epochs):
@@ -73,6 +74,34 @@ def test_divergence_stops_and_keeps_last_good_weights():
     assert t.train(5) == 0  # stays stopped until the settings change
     t.adopt(cfg.replace(lr=0.001))
     assert t.train(3) == 3 and not t.diverged
+
+
+def test_a_run_stuck_worse_than_a_constant_guess_stops_at_its_best_weights():
+    """TFP's default at learning rate 10: nothing overflows, but the tanh output saturates and
+    the loss sits near twice what always answering the same would cost."""
+    cfg, _ = parse_query("lr=10")
+    t = Trainer(cfg)
+    assert 0.45 < t.baseline < 0.55  # ½(0 − (±1))² with balanced classes
+    ran = t.train(100)
+    h = t.history
+    assert t.diverged and "always guessing" in t.diverged and ran < 100
+    assert h.train_loss[-1] == min(h.train_loss) and t.epoch == h.epoch[-1]
+    assert t.evaluate()[0] == h.train_loss[-1]  # the weights kept are the ones reported
+    assert t.train(5) == 0
+    t.adopt(cfg.replace(lr=0.03))  # the one-click lower rate: it learns from there
+    assert t.train(300) == 300 and not t.diverged
+    assert t.history.train_loss[-1] < 0.2 * t.baseline
+
+
+def test_sane_runs_are_never_stopped():
+    """The stuck rule must not stop a run that is learning: TFP's defaults (lr 0.03, SGD) on
+    every dataset with every activation, noisy data."""
+    for dataset in DATASET_NAMES:
+        for act in ACTIVATION_NAMES:
+            cost = "mse" if dataset.startswith("reg") else "squared"
+            t = Trainer(DEFAULT.replace(dataset=dataset, activation=(act,), noise=20, cost=cost))
+            t.train(100)
+            assert not t.diverged, (dataset, act, t.diverged)
 
 
 def test_continue_from_saved_model():
