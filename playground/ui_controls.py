@@ -27,6 +27,7 @@ NAMES = {
     "he": "He", "classification": "Classification", "regression": "Regression",
 }
 SHORT_DATASET = {"checkerboard": "checker", "reg-plane": "plane", "reg-gauss": "bumps"}
+LIVE_FRAGMENT = "pg_live"  # the live view's fragment (ui_live): Step reruns only it
 SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}
 VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}  # pixels of the live view
 
@@ -63,8 +64,9 @@ def _noted(action):
         if ctl.click_done == stamp:
             return
         ctl.click_done, ctl.callback_ran = stamp, True
-        if action():
-            st.rerun()  # from a callback: this click's run is a whole-page run
+        # From a callback, st.rerun() makes this click's run a whole-page run; with a key,
+        # a run of that fragment only (the buttons' own fragment does not rerun).
+        st.rerun() if action() else st.rerun(LIVE_FRAGMENT)
     return callback
 
 
@@ -84,16 +86,17 @@ def _replay_lost_click(pressed: dict) -> None:
 
 
 def run_buttons(t) -> None:
-    """Play (or Pause), Step and Reset, in the live view's fragment: a Step reruns only that
-    fragment (a whole-page rerun cost the browser ~250 ms of CPU per Step, 4 s at p95 with 20
-    users on 2 cores); Play, Pause, Reset and a Step that pauses rerun the whole page.
+    """Play (or Pause), Step and Reset, in a fragment of their own: a Step reruns only the live
+    view's fragment (a whole-page rerun cost the browser ~250 ms of CPU per Step, 4 s at p95
+    with 20 users on 2 cores), and the live view's ticks do not redraw the buttons; Play,
+    Pause, Reset and a Step that pauses or changes the inspector rerun the whole page.
 
     While playing the buttons have other keys (pg_pause, pg_step_p, pg_reset_p). Measured: a
     click during the fragment's ticks can reach the server twice, the second time after the
     whole-page run the first one started; by then that button is gone, so Streamlit drops it."""
     playing = S.playing()
     p = "_p" if playing else ""
-    cols = st.columns(3, gap="small")
+    cols = st.columns([2.2, 5])[0].columns(3, gap="small")
     play = S.pause if playing else S.play
     pressed = {
         play: cols[0].button(

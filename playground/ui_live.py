@@ -18,7 +18,7 @@ from . import ui_state as S
 from .figures import (boundary_figure, boundary_values, loss_figure, network_figure,
                       neuron_maps, problem_kind)
 from .train import Trainer
-from .ui_controls import SPEEDS, VIEW_HEIGHTS, run_buttons
+from .ui_controls import LIVE_FRAGMENT, SPEEDS, VIEW_HEIGHTS, run_buttons
 from .ui_network import params_text
 
 # Seconds between fragment runs with the browser canvas (PG_TICK overrides it, for benchmarks).
@@ -90,13 +90,15 @@ def live_area(cfg) -> None:
     tick = CANVAS_TICK if api else PLOTLY_TICK
     if not playing:
         ss["pg_last_tick"] = None
-    st.fragment(run_every=tick if playing else None)(_live_body)(cfg, playing, tick, {"inline": True})
+    st.fragment(key="pg_run_bar")(run_buttons)(t)
+    st.fragment(run_every=tick if playing else None, key=LIVE_FRAGMENT)(_live_body)(
+        cfg, playing, tick, {"inline": True})
 
 
 def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
-    """The run buttons, the status line and the view. `call` holds "inline" only on the first
-    call, made by the whole page's run; later calls are the fragment's own reruns (a tick, or
-    a Step click: Play, Pause, Reset rerun the whole page, see ui_controls._noted)."""
+    """The status line and the view. `call` holds "inline" only on the first call, made by the
+    whole page's run; later calls are the fragment's own reruns (a tick, or a Step click:
+    Play, Pause, Reset rerun the whole page, see ui_controls._noted)."""
     inline = call.pop("inline", False)
     t = S.trainer()
     api = canvas_api()
@@ -107,11 +109,8 @@ def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
         if t.diverged:
             S.set_playing(False)
             st.rerun(scope="app")
-    buttons, status = st.columns([2.2, 5], gap="medium", vertical_alignment="center")
-    with buttons:
-        run_buttons(t)
     # Plain text: a markdown element re-parsed every tick halved the frame rate (measured).
-    status.text(status_text(t), help=params_text(t))
+    st.text(status_text(t), help=params_text(t))
     if os.environ.get("PG_BENCH"):  # benchmarks/browser.py measures the lag from this stamp
         st.text(f"server-time {time.time():.3f}")
     if api:

@@ -33,6 +33,16 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
+def step(at: AppTest) -> AppTest:
+    """Click Step. It reruns only the live view's fragment, and AppTest then holds only that
+    fragment's elements: run the page once more (no widget changed, so no second epoch)."""
+    at.button(key="pg_step").click()
+    epoch = run(at).session_state["pg_trainer"].epoch
+    run(at)
+    assert at.session_state["pg_trainer"].epoch == epoch
+    return at
+
+
 def url(at: AppTest) -> dict:
     return {k: at.query_params[k] for k in at.query_params}
 
@@ -163,8 +173,7 @@ def test_step_adds_exactly_one_epoch_and_reset_restarts():
     at = page()
     first = trainer(at).net.theta.copy()
     for n in (1, 2, 3):
-        at.button(key="pg_step").click()
-        run(at)
+        step(at)
         assert trainer(at).epoch == n
     assert "Epoch 000,003" in counter(at)
     at.button(key="pg_reset").click()
@@ -175,8 +184,7 @@ def test_step_adds_exactly_one_epoch_and_reset_restarts():
 
 def test_reset_rule_follows_change_kind():
     at = page()
-    at.button(key="pg_step").click()
-    run(at)
+    step(at)
     t = trainer(at)
     X = t.data.X_train.copy()
     at.selectbox(key="w_lr").select(0.1)          # live: the run goes on
@@ -296,8 +304,7 @@ def test_model_upload_round_trip():
 ])
 def test_bad_model_file_gets_a_message_and_changes_nothing(content, words):
     at = page(lr="0.1")
-    at.button(key="pg_step").click()
-    run(at)
+    step(at)
     t, before = trainer(at), url(at)
     at.file_uploader(key="pg_up_model_0").upload("bad.json", content, "application/json")
     run(at)

@@ -126,7 +126,9 @@ def test_step_reruns_only_the_live_view_and_an_open_inspector_follows(app_url, n
         return len(frames) - n
 
     step(page)  # the first run of the fragment on its own also sends the view's setup
+    first = len(frames)
     steps = [frames_for(lambda: step(page)) for _ in range(3)]
+    assert max(frames[first:]) < 10_000, "the live view's 25 KB of JavaScript must travel once"
     whole = frames_for(lambda: (click(page, "pg_reset"), wait_epoch(page, lambda e: e == 0)))
     assert max(steps) * 4 < whole, f"Step sent {steps} frames, a whole-page run {whole}"
     assert epoch(page) == 0
