@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playground.config import Config  # noqa: E402
-from playground.sweep import DASK_ENV, _cores, run_sweep  # noqa: E402
+from playground.sweep import DASK_ENV, run_sweep  # noqa: E402
+from playground.sweep_backends import cores  # noqa: E402
 
 TARGET_S = 5.0
 
@@ -45,7 +46,7 @@ def main() -> int:
     cfg = Config(points=a.points)
     n = len(depths) * a.seeds
     print(f"sweep: {len(depths)} depths {depths} × {a.seeds} seeds × {a.epochs} epochs, "
-          f"{a.points} points, width {cfg.lab_width}, {n} runs, {_cores()} cores")
+          f"{a.points} points, width {cfg.lab_width}, {n} runs, {cores()} cores")
 
     t_serial, serial = timed(cfg, depths, a.seeds, a.epochs, "serial")
     print(f"serial:               {t_serial:6.2f} s  (sum of run times "

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 import time
 from typing import Callable, Iterable, Sequence
 
@@ -27,9 +26,9 @@ import numpy as np
 
 from .config import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, Config, parse_query, to_query
 from .data import DOMAIN
+from .sweep_backends import DASK_ENV, cores, run_dask, run_joblib
 from .train import Trainer, build_dataset
 
-DASK_ENV = "PLAYGROUND_DASK_SCHEDULER"
 BACKENDS = ("auto", "serial", "processes", "dask")
 MAX_DEPTH = 32
 MAX_GRID = 100
@@ -186,13 +185,6 @@ def estimate_seconds(cfg: Config, depths: Sequence[int], n_seeds: int, epochs: i
     return n_seeds * epochs * steps * per_step
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
 def resolve_backend(backend: str, n_tasks: int = 2, estimate: float = math.inf) -> str:
     """'auto' → 'dask' if PLAYGROUND_DASK_SCHEDULER is set, else 'processes' when it pays
     (several runs, several cores, enough work), else 'serial'."""
@@ -202,7 +194,7 @@ def resolve_backend(backend: str, n_tasks: int = 2, estimate: float = math.inf) 
         return backend
     if os.environ.get(DASK_ENV, "").strip():
         return "dask"
-    if n_tasks < 2 or _cores() < 2 or estimate < AUTO_SERIAL_SECONDS:
+    if n_tasks < 2 or cores() < 2 or estimate < AUTO_SERIAL_SECONDS:
         return "serial"
     return "processes"
 
@@ -254,97 +246,10 @@ def run_sweep(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int], ep
         order = sorted(range(total), key=lambda i: -tasks[i][2])
         jobs = [(i, tasks[i]) for i in order]
         if kind == "processes":
-            _run_joblib(jobs, n_jobs, done, stop)
+            run_joblib(_indexed, jobs, n_jobs, done, stop)
         else:
-            _run_dask(jobs, scheduler, done, stop)
+            run_dask(run_one, jobs, scheduler, done, stop)
     return [results[i] for i in sorted(results)]
-
-
-def _warm() -> int:
-    from . import train  # noqa: F401  (the import is the work: numpy, engine, data)
-    return os.getpid()
-
-
-_warm_lock = threading.Lock()
-_warm_at = [-math.inf]
-WARM_FOR = 240.0  # loky stops idle workers after 300 s
-
-
-def prewarm(n_jobs: int | None = None) -> bool:
-    """Start the local worker processes in the background (non-blocking), so the first
-    sweep does not wait for them. Returns True if it started a warm-up."""
-    with _warm_lock:
-        if time.monotonic() - _warm_at[0] < WARM_FOR:
-            return False
-        _warm_at[0] = time.monotonic()
-
-    def go() -> None:
-        try:
-            from joblib import Parallel, delayed
-
-            n = _cores() if n_jobs in (None, 0, -1) else int(n_jobs)
-            Parallel(n_jobs=max(1, n), backend="loky")(delayed(_warm)() for _ in range(max(1, n)))
-        except Exception:  # best effort: a real sweep reports real errors
-            _warm_at[0] = -math.inf
-
-    threading.Thread(target=go, name="playground-prewarm", daemon=True).start()
-    return True
-
-
-def _run_joblib(jobs, n_jobs, done, stop) -> None:
-    from joblib import Parallel, delayed
-
-    n = _cores() if n_jobs in (None, 0, -1) else int(n_jobs)
-    n = max(1, n)  # a fixed pool size: loky reuses (and never resizes) one executor per process
-    gen = Parallel(n_jobs=n, backend="loky", batch_size=1, return_as="generator_unordered")(
-        delayed(_indexed)(i, args) for i, args in jobs)
-    try:
-        for i, r in gen:
-            done(i, r)
-            if stop():
-                break
-    finally:
-        gen.close()  # cancels what has not started yet
-
-
-def _run_dask(jobs, scheduler, done, stop) -> None:
-    address = (scheduler or os.environ.get(DASK_ENV, "")).strip()
-    if not address:
-        raise ValueError(f"the Dask backend needs a scheduler address (set {DASK_ENV})")
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError:
-        raise RuntimeError("the Dask backend needs dask[distributed]: pip install 'dask[distributed]'") from None
-    with Client(address, set_as_default=False, timeout=30) as client:
-        futures = {client.submit(run_one, *args, pure=False, priority=-n): i
-                   for n, (i, args) in enumerate(jobs)}
-        try:
-            for fut in as_completed(list(futures), loop=client.loop):
-                try:
-                    r = fut.result()
-                except Exception as e:
-                    if _missing_playground(e):
-                        raise RuntimeError(
-                            f"the Dask cluster at {address} cannot import 'playground': install "
-                            "this project (the same version) where the scheduler and the "
-                            "workers run, or put it on their PYTHONPATH") from e
-                    raise
-                done(futures[fut], r)
-                if stop():
-                    break
-        finally:
-            client.cancel([f for f in futures if not f.done()])
-
-
-def _missing_playground(e: BaseException | None) -> bool:
-    seen = 0
-    while e is not None and seen < 10:
-        if isinstance(e, ModuleNotFoundError) and (e.name or "").split(".")[0] == "playground":
-            return True
-        if "No module named 'playground" in str(e):
-            return True
-        e, seen = e.__cause__ or e.__context__, seen + 1
-    return False
 
 
 def problem_kind(cfg: Config) -> str:

@@ -13,7 +13,7 @@ from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, DATASET_NAMES, FEAT
                      OPTIMIZER_NAMES, REG_NAMES, REGRESSION_COSTS, REGRESSION_DATASETS,
                      SCHEDULE_NAMES, Config)
 from .data import FEATURE_LABELS
-from .figures import dataset_preview
+from .figures_preview import dataset_preview
 from .ui_help import HELP
 
 NAMES = {

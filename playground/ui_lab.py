@@ -11,10 +11,10 @@ import time
 import streamlit as st
 
 from .config import MAX_NEURONS, Config, parse_query, to_query
-from .figures_lab import (boundary_grid, gradient_flow, grid_array, metrics_vs_depth,
-                          residual_compare, time_vs_depth)
-from .sweep import (estimate_seconds, prewarm, problem_kind, resolve_backend, run_sweep,
-                    training_points)
+from .figures_flow import gradient_flow, residual_compare
+from .figures_lab import boundary_grid, grid_array, metrics_vs_depth, time_vs_depth
+from .sweep import estimate_seconds, problem_kind, resolve_backend, run_sweep, training_points
+from .sweep_backends import prewarm
 from .ui_compare import render_ab
 
 DEPTH_OPTIONS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 32)

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from playground import figures as F
+from playground.figures_preview import dataset_preview
 from playground.config import parse_query
 from playground.train import Trainer
 
@@ -133,6 +134,6 @@ def test_neuron_maps_and_unit_figure():
 
 @pytest.mark.parametrize("name", ["circle", "spiral", "reg-gauss", "blobs"])
 def test_dataset_preview_is_a_small_image(name):
-    img = F.dataset_preview(name, 48)
+    img = dataset_preview(name, 48)
     assert img.shape == (48, 48, 3) and img.dtype == np.uint8
     assert len(np.unique(img.reshape(-1, 3), axis=0)) > 2  # background and coloured points

@@ -174,10 +174,11 @@ def test_ab_with_two_changes_and_b_equal_to_a():
 def test_figures_handle_empty_and_odd_results():
     import plotly.graph_objects as go
 
+    from playground import figures_flow as G
     from playground import figures_lab as F
 
     for fig in (F.boundary_grid([]), F.metrics_vs_depth([]), F.time_vs_depth([]),
-                F.gradient_flow([]), F.residual_compare([], [])):
+                G.gradient_flow([]), G.residual_compare([], [])):
         assert isinstance(fig, go.Figure)
     odd = [{"depth": 0, "seed": 0, "train_loss": None, "test_loss": float("nan"),
             "train_accuracy": None, "test_accuracy": None, "diverged": True, "seconds": 0.1,
@@ -192,7 +193,7 @@ def test_figures_handle_empty_and_odd_results():
     scale = [c for _, c in heat[0].colorscale]
     assert scale[0] == F.ORANGE and scale[-1] == F.BLUE  # class 0 orange, class 1 blue
     for fig in (F.metrics_vs_depth(odd), F.metrics_vs_depth(odd, classification=False),
-                F.time_vs_depth(odd), F.gradient_flow(odd), F.residual_compare(odd, odd),
+                F.time_vs_depth(odd), G.gradient_flow(odd), G.residual_compare(odd, odd),
                 F.boundary_grid(odd, "regression"), F.boundary_grid(odd, "multiclass", 3),
                 F.ab_loss({"A": {"epoch": [0, 1], "train_loss": [1.0, None], "test_loss": [0.0, 1.0]}})):
         fig.to_json()  # serializable, no NaN surprises in the browser

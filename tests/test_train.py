@@ -5,7 +5,7 @@ import pytest
 from playground.config import DEFAULT, parse_query
 from playground.model_io import load_model, model_json
 from playground.config import ACTIVATION_NAMES, DATASET_NAMES
-from playground.train import STUCK_FACTOR, Trainer, change_kind
+from playground.train import Trainer, change_kind
 
 
 def trained(query, epochs):
