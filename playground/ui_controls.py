@@ -1,4 +1,5 @@
-"""The page's controls: the top bar (run buttons and learning settings) and the data column.
+"""The page's controls: the run buttons (in the live view), the top bar of learning settings
+and the data column.
 
 Widgets carry only a key: their values come from the config through `ui_state.sync`, which
 runs before anything is drawn, so a widget never holds a value the config does not.
@@ -49,7 +50,7 @@ def _preview(dataset: str):
     return dataset_preview(dataset, 56, points=6000 if dataset in REGRESSION_DATASETS else 200)
 
 
-# ---------------------------------------------------------------- top bar
+# ---------------------------------------------------------------- run buttons and top bar
 def _noted(action):
     """A run button's callback: runs once per click, leaves a mark (so a click whose callback
     never ran shows), and reruns the whole page when the action says the rest of the page
