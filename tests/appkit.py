@@ -1,0 +1,52 @@
+"""Driving the page through Streamlit's AppTest: open it with a link, rerun it, press Step,
+read the URL, the counter and the run. Shared by the AppTest tests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from playground.train import Trainer
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def page(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def step(at: AppTest) -> AppTest:
+    """Click Step. It reruns only the live view's fragment, and AppTest then holds only that
+    fragment's elements: run the page once more (no widget changed, so no second epoch)."""
+    at.button(key="pg_step").click()
+    epoch = run(at).session_state["pg_trainer"].epoch
+    run(at)
+    assert at.session_state["pg_trainer"].epoch == epoch
+    return at
+
+
+def url(at: AppTest) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def counter(at: AppTest) -> str:
+    return next(m.value for m in at.text if m.value.startswith("Epoch"))
+
+
+def trainer(at: AppTest) -> Trainer:
+    return at.session_state["pg_trainer"]
+
+
+def keys(at: AppTest, kind: str) -> set:
+    return {w.key for w in at.get(kind)}
