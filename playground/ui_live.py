@@ -4,8 +4,9 @@ the epoch counter, the network diagram, the decision boundary and the loss curve
 The fragment yields back to Streamlit every tick (so closing the tab stops training). With
 the browser canvas (`ui_canvas.live_view`, when present) only the weights travel each tick and
 the browser paints; otherwise plotly figures are redrawn (slower, about 5 fps; DESIGN.md §4).
-Streamlit's tick rate (~30–45/s) caps the canvas, so each tick also sends SNAPSHOTS − 1 earlier
-weight states from its chunk, which the browser plays back between ticks.
+Streamlit's tick rate (20/s by default, ~30–45/s at most) caps the canvas, so each tick also
+sends SNAPSHOTS − 1 earlier weight states from its chunk, which the browser plays back
+between ticks.
 """
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ from .ui_controls import LIVE_FRAGMENT, SPEEDS, VIEW_HEIGHTS, run_buttons
 from .ui_network import params_text
 
 # Seconds between fragment runs with the browser canvas (PG_TICK overrides it, for benchmarks).
-CANVAS_TICK = float(os.environ.get("PG_TICK", 0.03))
+# Each run costs the browser a re-render of the page's element tree (a playing tab used 1.2
+# cores at 0.03 s); at 0.05 s the weight snapshots keep the boundary at ~50 fps all the same
+# (benchmarks/browser.py: 49.7 vs 50.8 fps, lag 59 vs 66 ms) and 20 tabs on 2 cores answer
+# clicks faster (benchmarks/load.py p95: median 1.43 s over 5 runs vs 1.54 s over 11).
+CANVAS_TICK = float(os.environ.get("PG_TICK", 0.05))
 PLOTLY_TICK = 0.2       # ... with plotly figures (each redraw costs the browser ~100 ms)
 TRAIN_BUDGET = 0.6      # at most this share of a tick is spent training
 MAX_CHUNK = 5000
