@@ -1,8 +1,9 @@
 """Depth sweeps: the same settings trained at several depths and seeds (pure, no UI imports).
 
-One run is `run_one(query, epochs, depth, seed)`: a top-level function of plain values, so it
-pickles to joblib's worker processes and to Dask workers, and every backend computes exactly
-the same numbers (only `seconds` differs). `run_sweep` fans the runs out:
+One run is `run_one(query, epochs, depth, seed)`: a top-level function of plain values (a
+query string and integers), so joblib and Dask can hand it to their own worker processes,
+and every backend computes exactly the same numbers (only `seconds` differs). `run_sweep`
+fans the runs out:
 
 - ``"serial"``: in this process, one run after the other;
 - ``"processes"``: joblib's loky process pool on this machine (the default for real sweeps);

@@ -172,6 +172,15 @@ class Trainer:
         self.record()
         self.mark_good()
 
+    def set_parameter(self, layer: int, row: int, col: int, value: float) -> None:
+        """Set W_layer[row, col] (col −1: the bias) by hand: this epoch's record is measured
+        again and the new weights become the run's reference."""
+        self.net.W[layer][row, col] = float(value)
+        for values in vars(self.history).values():
+            values.pop()
+        self.record()
+        self.mark_good()
+
     def mark_good(self) -> None:
         """The current weights are the reference the stuck rule falls back to (a new run,
         loaded or edited weights, new learning settings)."""

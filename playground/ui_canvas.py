@@ -37,7 +37,8 @@ def _compact(js: str) -> str:
 
 
 # The component's module: installs playground.js (sent as data, once) as a classic script,
-# acknowledges its key, and hands every update to PlaygroundCanvas.mount.
+# acknowledges its key, and hands every update to PlaygroundCanvas.mount. `code.js` is only
+# ever this package's own static file (`code_payload`), never anything a user sent.
 LOADER = """export default function (component) {
   const code = (component.data || {}).code || {};
   if (!globalThis.PlaygroundCanvas && code.js) {

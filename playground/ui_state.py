@@ -315,25 +315,20 @@ def apply_upload(kind: str, filename: str, data: bytes) -> bool:
     return True
 
 
+def _parameter(sel: str) -> tuple[int, int, int]:
+    """'w:L:j:i' or 'b:L:j' → (index into net.W, row, column; −1 = the bias)."""
+    parts = sel.split(":")
+    return int(parts[1]) - 1, int(parts[2]), int(parts[3]) if parts[0] == "w" else -1
+
+
 def edit_parameter(sel: str, value: float) -> None:
     """Set one weight ('w:l:j:i') or bias ('b:l:j') of the paused run, in place."""
-    t = trainer()
-    parts = sel.split(":")
-    l, j = int(parts[1]), int(parts[2])
-    col = int(parts[3]) if parts[0] == "w" else -1
-    t.net.W[l - 1][j, col] = float(value)
-    h = t.history
-    for values in vars(h).values():
-        values.pop()
-    t.record()
-    t.mark_good()  # the user's weights are the run's new reference
+    trainer().set_parameter(*_parameter(sel), value)
 
 
 def parameter_value(sel: str) -> float | None:
     try:
-        parts = sel.split(":")
-        l, j = int(parts[1]), int(parts[2])
-        col = int(parts[3]) if parts[0] == "w" else -1
-        return float(trainer().net.W[l - 1][j, col])
+        l, j, col = _parameter(sel)
+        return float(trainer().net.W[l][j, col])
     except (IndexError, ValueError, AttributeError):
         return None

@@ -104,6 +104,17 @@ def test_sane_runs_are_never_stopped():
             assert not t.diverged, (dataset, act, t.diverged)
 
 
+def test_setting_a_weight_by_hand_remeasures_the_epoch():
+    t = trained("layers=4,2", 5)
+    before = t.history.train_loss[-1]
+    t.set_parameter(0, 1, 0, 3.0)   # first layer, neuron 2, weight from x1
+    t.set_parameter(2, 0, -1, -0.7)  # the output's bias
+    assert t.net.W[0][1, 0] == 3.0 and t.net.W[2][0, -1] == -0.7
+    assert len(t.history.epoch) == 6 and t.epoch == 5
+    assert t.history.train_loss[-1] == t.evaluate()[0] != before
+    assert t.train(3) == 3
+
+
 def test_continue_from_saved_model():
     a = trained("layers=5,3&activation=relu,tanh&residual=1", 30)
     m = load_model(model_json(a))
