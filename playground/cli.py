@@ -4,18 +4,23 @@
            [--save model.json] [--export-data data.csv] [--data data.csv] [--json]
     python -m playground sweep "<query>" --depths 0,1,2,4,8 --seeds 3 [--epochs N] [--json]
 
-Bad input (query, flags, files) exits with code 2 and one line on stderr, never a traceback.
+Bad input (query, flags, files) exits with code 2 and one line on stderr, never a traceback;
+Ctrl-C exits with code 130 and one line. Files are read up to their cap plus one byte (so
+/dev/zero is refused, not read forever) and written through a temporary file in the same
+directory, so a failed --save never destroys the file it would replace.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import secrets
+import stat
 import sys
 import time
-from pathlib import Path
 
 from .config import MAX_EPOCHS, Config, parse_query
-from .data import DataError, read_csv, dataset_to_csv
+from .data import MAX_CSV_BYTES, DataError, dataset_to_csv, read_csv
 from .model_io import MAX_BYTES, ModelError, load_model, model_json
 
 
@@ -67,18 +72,51 @@ def _config(query: str) -> Config:
 
 
 def _read(path: str, limit: int = MAX_BYTES) -> bytes:
-    p = Path(path)
+    """At most `limit` bytes of a file; more is refused after reading limit + 1 bytes, so an
+    endless file (/dev/zero, /dev/urandom, a pipe) costs no more than that."""
     try:
-        if p.stat().st_size > limit:
-            raise UsageError(f"{path}: {p.stat().st_size:,} bytes is over the {limit:,}-byte limit")
-        return p.read_bytes()
+        with open(path, "rb") as f:
+            if stat.S_ISREG(os.fstat(f.fileno()).st_mode) and os.fstat(f.fileno()).st_size > limit:
+                data = b"x" * (limit + 1)  # known too big: no need to read it
+            else:
+                data = f.read(limit + 1)
     except OSError as e:
         raise UsageError(f"{path}: {e.strerror or e}") from None
+    if len(data) > limit:
+        raise UsageError(f"{path}: the file is larger than the limit of {limit:,} bytes")
+    return data
 
 
 def _write(path: str, text: str) -> None:
+    """Write through a temporary file in the target's directory, then os.replace it: the old
+    file stays whole until the new one is complete. Non-regular targets (/dev/stdout, a pipe)
+    are written directly."""
+    data = text.encode("utf-8")
+    target = os.path.realpath(path)
+    special = any(p.startswith(("/dev/", "/proc/")) for p in (os.path.abspath(path), target))
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        if special or (os.path.exists(target) and not os.path.isfile(target)):
+            with open(path, "wb") as f:
+                f.write(data)
+            return
+        mode = stat.S_IMODE(os.stat(target).st_mode) if os.path.exists(target) else None
+        tmp = os.path.join(os.path.dirname(target),
+                           f".{os.path.basename(target)}.{secrets.token_hex(4)}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
     except OSError as e:
         raise UsageError(f"{path}: {e.strerror or e}") from None
 
@@ -90,7 +128,7 @@ def train(args) -> dict:
     data = None
     if args.data:
         try:
-            data = user_dataset(read_csv(_read(args.data), problem=cfg.problem), cfg)
+            data = user_dataset(read_csv(_read(args.data, MAX_CSV_BYTES), problem=cfg.problem), cfg)
         except DataError as e:
             raise UsageError(f"{args.data}: {e}") from None
     t = Trainer(cfg, data)
@@ -133,6 +171,14 @@ def _fmt(v) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
         out = train(args) if args.command == "train" else sweep(args)

@@ -2,6 +2,9 @@
 
 Generators follow TensorFlow Playground's ``dataset.ts`` (TFP). Labels: TFP's -1 (orange)
 is class 0, TFP's +1 (blue) is class 1. ``noise`` is the UI slider / 100, in [0, 0.5].
+
+``read_csv`` raises nothing but DataError; its messages repeat the file's text only through
+``config.safe_echo``.
 """
 from __future__ import annotations
 
@@ -13,8 +16,15 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .config import safe_echo
+
 DOMAIN = 6.0  # inputs live in [-6, 6]^2
 MAX_POINTS = 2000
+MAX_CSV_BYTES = 1_000_000  # bytes of a data CSV
+# Largest magnitude of any CSV value (inputs and labels). Inputs are standardized, but their
+# mean and spread overflow long before 1e308, and a regression target of 1e308 makes every
+# loss infinite; a million is far beyond any data this playground can show.
+MAX_ABS_VALUE = 1e6
 MAX_COLUMNS = 16
 MAX_CLASSES = 10
 MIN_CLASS_POINTS = 5
@@ -33,7 +43,7 @@ def _counts(n: int, k: int) -> list[int]:
 def _classes(name: str, classes: int) -> int:
     lo, hi = DATASET_CLASSES[name]
     if not isinstance(classes, (int, np.integer)) or not lo <= classes <= hi:
-        raise DataError(f"Dataset {name} needs between {lo} and {hi} classes, not {classes!r}.")
+        raise DataError(f"Dataset {name} needs between {lo} and {hi} classes, not '{safe_echo(classes)}'.")
     return int(classes)
 
 
@@ -171,7 +181,7 @@ def feature_matrix(X: np.ndarray, features: Sequence[str]) -> np.ndarray:
     X = np.asarray(X, dtype=np.float64)
     unknown = [f for f in features if f not in FEATURES]
     if unknown:
-        raise ValueError(f"Unknown input feature {unknown[0]!r}; choose from {', '.join(FEATURES)}.")
+        raise ValueError(f"Unknown input feature '{safe_echo(unknown[0])}'; choose from {', '.join(FEATURES)}.")
     out = np.empty((X.shape[0], len(features)))
     for j, f in enumerate(features):
         out[:, j] = FEATURES[f](X)
@@ -206,12 +216,12 @@ def make_dataset(name: str, n: int, noise: float, classes: int, train_frac: floa
     """Generate, shuffle, split (n_train = round(n·train_frac), at least 1 each side), then
     flip round(label_noise·n_train) training labels. Test labels stay clean."""
     if name not in DATASETS:
-        raise DataError(f"Unknown dataset {name!r}; choose one of {', '.join(DATASETS)}.")
+        raise DataError(f"Unknown dataset '{safe_echo(name)}'; choose one of {', '.join(DATASETS)}.")
     if not 2 <= n <= MAX_POINTS:
         raise DataError(f"The number of points must be between 2 and {MAX_POINTS}, not {n}.")
     for label, v, hi in (("noise", noise, 0.5), ("train fraction", train_frac, 1), ("label noise", label_noise, 1)):
         if not 0 <= v <= hi:
-            raise DataError(f"The {label} must be between 0 and {hi}, not {v!r}.")
+            raise DataError(f"The {label} must be between 0 and {hi}, not '{safe_echo(v)}'.")
     n, kind = int(n), DATASET_KIND[name]
     k = 0 if kind == "regression" else (_classes(name, classes) if name in ("spiral", "blobs") else 2)
     X, y = DATASETS[name](n, float(noise), classes, rng)
@@ -257,7 +267,9 @@ def _decode(text, max_bytes: int) -> str:
             raise DataError(f"The file is not valid UTF-8 text (bad byte at position {e.start}).") from None
     if not isinstance(text, str):
         raise DataError("The data must be CSV text.")
-    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+    if len(text) > max_bytes:
+        raise DataError(f"The file is larger than the limit of {max_bytes} bytes.")
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise DataError(f"The file is larger than the limit of {max_bytes} bytes.")
     return text.removeprefix("\ufeff")
 
@@ -282,16 +294,21 @@ def _header(line: str) -> dict[str, int]:
     return {name: i for i, name in enumerate(names)}
 
 
-def _number(cell: str, lineno: int, col: str) -> float:
+def _number(cell: str, lineno: int, col: str, max_abs: float = MAX_ABS_VALUE) -> float:
     s = cell.strip()
     if not s:
         raise DataError(f"Column {col} on line {lineno} is empty.")
     if _NUMBER.fullmatch(s) is None:
         if s.lower().lstrip("+-") not in ("nan", "inf", "infinity"):
-            raise DataError(f"Value {s[:20]!r} in column {col} on line {lineno} is not a number.")
-    elif math.isfinite(v := float(s)):
+            raise DataError(f"Value '{safe_echo(s, 20)}' in column {col} on line {lineno} is not a number.")
+    elif not math.isfinite(v := float(s)):
+        pass
+    elif abs(v) > max_abs:
+        raise DataError(f"Value '{safe_echo(s, 20)}' in column {col} on line {lineno} is too large "
+                        f"(the limit is ±{max_abs:,.0f}).")
+    else:
         return v
-    raise DataError(f"Value {s[:20]!r} in column {col} on line {lineno} is not a finite number.")
+    raise DataError(f"Value '{safe_echo(s, 20)}' in column {col} on line {lineno} is not a finite number.")
 
 
 def _labels(y: np.ndarray, problem: str | None) -> tuple[np.ndarray, str, int]:
@@ -314,12 +331,24 @@ def _labels(y: np.ndarray, problem: str | None) -> tuple[np.ndarray, str, int]:
     return y, "regression", 0
 
 
-def read_csv(text, max_points: int = MAX_POINTS, max_bytes: int = 1_000_000,
-             problem: str | None = None) -> Dataset:
+def read_csv(text, max_points: int = MAX_POINTS, max_bytes: int = MAX_CSV_BYTES,
+             problem: str | None = None, max_abs: float = MAX_ABS_VALUE) -> Dataset:
     """Parse a data CSV (str or UTF-8 bytes): header with x1, x2, label and an optional split
     (train/test) column; other columns are ignored. Without split all rows are training rows
     (X_test is empty; the caller splits). `problem` ("classification"/"regression") says how to
-    read the labels; None guesses. Raises DataError with one sentence on any problem."""
+    read the labels; None guesses. Every value must be a finite number of magnitude at most
+    `max_abs`. Raises DataError with one sentence on any problem, and nothing else."""
+    try:
+        return _read_csv(text, max_points, max_bytes, problem, max_abs)
+    except DataError:
+        raise
+    except RecursionError:
+        raise DataError("The file could not be read as CSV.") from None
+    except Exception as e:  # a last line of defence; every known case is named in _read_csv
+        raise DataError(f"The file could not be read as CSV ({type(e).__name__}).") from None
+
+
+def _read_csv(text, max_points, max_bytes, problem, max_abs) -> Dataset:
     rows = ((i, ln) for i, ln in enumerate(_decode(text, max_bytes).splitlines(), 1) if ln.strip())
     first = next(rows, None)
     if first is None:
@@ -332,12 +361,14 @@ def read_csv(text, max_points: int = MAX_POINTS, max_bytes: int = 1_000_000,
         cells = _cells(line, lineno)
         if len(cells) != len(cols):
             raise DataError(f"Line {lineno} has {len(cells)} values but the header has {len(cols)}.")
-        X.append((_number(cells[cols["x1"]], lineno, "x1"), _number(cells[cols["x2"]], lineno, "x2")))
-        y.append(_number(cells[cols["label"]], lineno, "label"))
+        X.append((_number(cells[cols["x1"]], lineno, "x1", max_abs),
+                  _number(cells[cols["x2"]], lineno, "x2", max_abs)))
+        y.append(_number(cells[cols["label"]], lineno, "label", max_abs))
         if "split" in cols:
             split = cells[cols["split"]].strip().lower()
             if split not in ("train", "test"):
-                raise DataError(f"Column split on line {lineno} must be train or test, not {split[:20]!r}.")
+                raise DataError(f"Column split on line {lineno} must be train or test, "
+                                f"not '{safe_echo(split, 20)}'.")
             is_test.append(split == "test")
     if len(y) < 2:
         raise DataError("The file needs at least 2 data rows." if y else "The file has a header but no data rows.")

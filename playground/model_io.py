@@ -3,6 +3,11 @@
     {"format": "playground-model", "version": 1, "config": "<query string>", "epoch": N,
      "inputs": ["x1", "x2"], "layers": [{"activation": "tanh", "residual": false,
      "W": [[...fan_in × fan_out...]], "b": [...fan_out...]}, ...]}   hidden layers first.
+
+`load_model` raises nothing but ModelError, whatever it is given: at most MAX_BYTES (the one
+cap the page and the CLI use), at most MAX_PARAMS weights and biases counting the output
+layer, every number finite (a whole number too large for a float is refused by name before
+Python converts it). Messages repeat the file's text only through `config.safe_echo`.
 """
 from __future__ import annotations
 
@@ -12,11 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import Config, parse_query, to_query
+from .config import Config, parse_query, safe_echo, to_query
 
 FORMAT, VERSION = "playground-model", 1
-MAX_BYTES = 2_000_000
-MAX_PARAMS = 50_000
+MAX_BYTES = 1_000_000   # bytes of a model file; the page's upload limit (maxUploadSize = 1) too
+MAX_PARAMS = 50_000     # weights and biases of all layers, the output layer included
+_MAX_INT_DIGITS = 310   # a whole number with more digits cannot be a finite float
 
 
 class ModelError(ValueError):
@@ -52,6 +58,16 @@ def _reject_constant(name: str):
     raise ModelError(f"the file contains {name}, which is not a finite number")
 
 
+def _whole_number(text: str) -> int:
+    """json's integer hook: refuse what no float can hold before int() sees it (int() of
+    over 4,300 digits raises ValueError; float() of 10**400 raises OverflowError)."""
+    digits = len(text.lstrip("-"))
+    if digits > _MAX_INT_DIGITS or not math.isfinite(float(text)):
+        raise ModelError(f"the file contains a whole number of {digits:,} digits, "
+                         "which is not a finite number")
+    return int(text)
+
+
 def _matrix(value, rows: int | None, what: str) -> np.ndarray:
     if not isinstance(value, list) or not value:
         raise ModelError(f"{what} must be a non-empty list")
@@ -74,7 +90,23 @@ def _vector(value, n: int, what: str) -> np.ndarray:
 
 
 def load_model(data: str | bytes) -> Model:
-    """Parse and validate a model file; raise ModelError naming the first problem."""
+    """Parse and validate a model file; raise ModelError naming the first problem (and
+    nothing else, whatever `data` holds)."""
+    try:
+        return _load(data)
+    except ModelError:
+        raise
+    except RecursionError:
+        raise ModelError("the file is nested too deeply to be a model") from None
+    except Exception as e:  # a last line of defence; every known case is named in _load
+        raise ModelError(f"the file could not be read as a model ({type(e).__name__})") from None
+
+
+def _load(data) -> Model:
+    if isinstance(data, (bytearray, memoryview)):
+        data = bytes(data)
+    if not isinstance(data, (str, bytes)):
+        raise ModelError("a model file is JSON text")
     if len(data) > MAX_BYTES:
         raise ModelError(f"the file is {len(data):,} bytes; the limit is {MAX_BYTES:,}")
     if isinstance(data, bytes):
@@ -82,16 +114,19 @@ def load_model(data: str | bytes) -> Model:
             data = data.decode("utf-8")
         except UnicodeDecodeError:
             raise ModelError("the file is not UTF-8 text (a model file is JSON)") from None
+    if len(data.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ModelError(f"the file is over the limit of {MAX_BYTES:,} bytes")
     try:
-        d = json.loads(data, parse_constant=_reject_constant)
+        d = json.loads(data, parse_constant=_reject_constant, parse_int=_whole_number)
     except RecursionError:
         raise ModelError("the file is nested too deeply to be a model") from None
     except json.JSONDecodeError as e:
         raise ModelError(f"the file is not valid JSON ({e.msg} at line {e.lineno})") from None
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         raise ModelError(f"the file is not a playground model (format must be '{FORMAT}')")
-    if d.get("version") != VERSION:
-        raise ModelError(f"model version {str(d.get('version'))[:20]!r} is not supported (expected {VERSION})")
+    if d.get("version") != VERSION or isinstance(d.get("version"), bool):
+        raise ModelError(f"model version '{safe_echo(d.get('version'), 20)}' is not supported "
+                         f"(expected {VERSION})")
     if not isinstance(d.get("config"), str) or len(d["config"]) > 5000:
         raise ModelError("'config' must be a query string")
     cfg, notes = parse_query(d["config"])
@@ -110,12 +145,12 @@ def load_model(data: str | bytes) -> Model:
         what = f"layer {i + 1}"
         if not isinstance(layer, dict):
             raise ModelError(f"{what} must be an object with W and b")
-        fan_out = cfg.layers[i] if i < len(cfg.layers) else None
-        total += fan_in * (fan_out or 1)
+        fan_out = cfg.layers[i] if i < len(cfg.layers) else _width(layer.get("W"))
+        total += (fan_in + 1) * fan_out  # weights and biases, counted before building them
         if total > MAX_PARAMS:
             raise ModelError(f"the model has more than {MAX_PARAMS:,} parameters")
         W = _matrix(layer.get("W"), fan_in, f"{what} W")
-        if fan_out is not None and W.shape[1] != fan_out:
+        if W.shape[1] != fan_out:
             raise ModelError(f"{what} W has {W.shape[1]} columns; the config says {fan_out} neurons")
         b = _vector(layer.get("b"), W.shape[1], f"{what} b")
         act = layer.get("activation")
@@ -127,12 +162,22 @@ def load_model(data: str | bytes) -> Model:
     return Model(cfg, epoch, tuple(inputs), out, tuple(acts), tuple(notes))
 
 
+def _width(W) -> int:
+    """The number of columns the first row of a raw W claims (1 when it has none)."""
+    return len(W[0]) if isinstance(W, list) and W and isinstance(W[0], list) and W[0] else 1
+
+
 def check_fits(model: Model, net) -> None:
     """Raise ModelError unless the model's layers have exactly the network's shapes."""
     want = [(W.shape[1] - 1, W.shape[0]) for W in net.W]
     got = [w.shape for w, _ in model.layers]
     if want != got:
-        raise ModelError(f"the model's layer shapes {got} do not match this network's {want}")
+        raise ModelError(f"the model's layer shapes {_shapes(got)} do not match this network's "
+                         f"{_shapes(want)}")
     if list(model.activations) != net.act_names:
-        raise ModelError(f"the model's activations {list(model.activations)} do not match "
-                         f"this network's {net.act_names}")
+        raise ModelError(f"the model's activations {', '.join(safe_echo(a, 20) for a in model.activations)} "
+                         f"do not match this network's {', '.join(net.act_names)}")
+
+
+def _shapes(shapes) -> str:
+    return ", ".join(f"{r}×{c}" for r, c in shapes)

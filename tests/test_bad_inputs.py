@@ -46,6 +46,8 @@ def test_cli_refuses_with_reason(tmp_path, capsys, name, kind, data, reason):
     assert elapsed < 1.0
     if kind == "link":  # nothing user-supplied is echoed raw into HTML-ish output
         assert "<script>" not in err
+    for markup in ("<script", "<b>", "[fix]", "](", "http://x.io", "__import__"):  # echoes are escaped
+        assert markup not in err, err
 
 
 def test_corpus_is_complete():

@@ -94,3 +94,108 @@ def test_module_entry_point():
     assert r.returncode == 0 and json.loads(r.stdout)["epoch"] == 3
     r = subprocess.run([sys.executable, "-m", "playground", "train", "lr=1e400"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "lr" in r.stderr and "Traceback" not in r.stderr
+
+
+# ---- hostile files and interruptions (issue 9: B3, B4, B8) -----------------------------------
+import os
+import resource
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _limited(memory=2**30, file_size=None):
+    """preexec_fn: cap the child's address space (so a reader that never stops fails fast
+    instead of filling the machine) and optionally the size of any file it writes."""
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        if file_size is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+    return apply
+
+
+def _cli(*argv, file_size=None, code=None):
+    cmd = [sys.executable, "-m", "playground", *argv] if code is None else [sys.executable, "-c", code, *argv]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT,
+                          preexec_fn=_limited(file_size=file_size))
+
+
+@pytest.mark.parametrize("flag, path", [("--init", "/dev/zero"), ("--init", "/dev/urandom"),
+                                        ("--data", "/dev/zero"), ("--data", "/dev/urandom")])
+def test_endless_files_are_refused_at_the_cap(flag, path):
+    if not os.path.exists(path):
+        pytest.skip(f"{path} is not available")
+    r = _cli("train", "", flag, path, "--epochs", "1")
+    assert r.returncode == 2, r.stderr[-500:]
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+    assert r.stderr.startswith("error: ") and path in r.stderr and "limit" in r.stderr
+
+
+def test_read_takes_at_most_the_cap_plus_one_byte(tmp_path):
+    from playground.cli import UsageError, _read
+    f = tmp_path / "f.bin"
+    f.write_bytes(b"x" * 101)
+    assert _read(str(f), limit=101) == b"x" * 101
+    with pytest.raises(UsageError, match="limit"):
+        _read(str(f), limit=100)
+    with pytest.raises(UsageError):
+        _read(str(tmp_path), limit=100)  # a directory is not a file
+
+
+def test_tfp_link_with_huge_seed_exits_2(capsys):
+    code, out, err = run(capsys, "train", "https://playground.tensorflow.org/#seed=1e308&dataset=xor",
+                         "--epochs", "1")
+    assert code == 2 and err.count("\n") == 1 and "seed" in err
+
+
+@pytest.mark.parametrize("number", [b"1" + b"0" * 400, b"7" * 5000, b"-" + b"9" * 4301],
+                         ids=["10**400", "5000 digits", "-4301 digits"])
+def test_model_with_huge_integer_exits_2(tmp_path, capsys, number):
+    m = tmp_path / "m.json"
+    run(capsys, "train", "", "--epochs", "1", "--save", str(m))
+    d = json.loads(m.read_text())
+    d["layers"][0]["b"][0] = "HUGE"
+    m.write_bytes(json.dumps(d).encode().replace(b'"HUGE"', number))
+    code, out, err = run(capsys, "train", "", "--init", str(m), "--epochs", "1")
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "number" in err
+
+
+def test_failed_save_keeps_the_init_file(tmp_path, capsys):
+    m = tmp_path / "m.json"
+    assert run(capsys, "train", "layers=6,3", "--epochs", "5", "--save", str(m))[0] == 0
+    before = m.read_bytes()
+    assert len(before) > 1000  # more than the child may write
+    # The child may write at most 1,000 bytes per file: saving the model onto itself fails.
+    r = _cli("train", "layers=6,3", "--epochs", "5", "--init", str(m), "--save", str(m), file_size=1000)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+    assert m.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.json"]  # no temporary file left
+
+
+def test_save_replaces_the_file_and_keeps_its_mode(tmp_path, capsys):
+    m = tmp_path / "m.json"
+    m.write_text("old")
+    os.chmod(m, 0o640)
+    assert run(capsys, "train", "layers=3", "--epochs", "2", "--save", str(m))[0] == 0
+    assert json.loads(m.read_text())["epoch"] == 2
+    assert (m.stat().st_mode & 0o777) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.json"]
+
+
+INTERRUPT = """
+import os, signal, sys
+import playground.train as T
+def train(self, epochs=1):
+    os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, delivered while training
+    signal.pause()
+T.Trainer.train = train
+from playground.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_ctrl_c_prints_one_line_and_exits_130():
+    r = _cli("train", "", "--epochs", "5", code=INTERRUPT)
+    assert r.returncode == 130, (r.returncode, r.stderr[-500:])
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr and "interrupted" in r.stderr

@@ -5,6 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground import config as C
+from urllib.parse import quote
+
 from playground.config import DEFAULT, Config, parse_query, to_params, to_query
 
 
@@ -143,3 +145,147 @@ def test_garbage_values_for_real_keys(d):
     cfg, notes = parse_query(d)
     back, _ = parse_query(to_query(cfg))
     assert back == cfg
+
+
+# ---- issue 9: parsing cannot raise, safe echoes, hide, TFP hide keys, natural notices -----------
+import pytest
+
+HOSTILE = "[fix](http://x.io) <b>x</b> *a* _b_ `c` !d #e |f| ~g~ \\h 'i' \"j\" www.x.io :smile: $x$ &amp;"
+MARKUP = set("[]()<>*_`!#|~\\'\"$&")
+
+
+def _id(v):
+    """A short test id (str() of a 5,000-digit int raises)."""
+    if isinstance(v, str) and len(v) > 30:
+        return "long-str"
+    return type(v).__name__ if isinstance(v, (int, dict)) and not isinstance(v, bool) else None
+
+
+def test_safe_echo_leaves_nothing_markdown_or_html_can_act_on():
+    out = C.safe_echo(HOSTILE, limit=1000)
+    assert not MARKUP & set(out), out
+    assert "http:" not in out and "www." not in out.lower() and ":smile:" not in out
+    assert C.safe_echo("0.5") == "0.5" and C.safe_echo("leaky relu") == "leaky relu"
+    assert C.safe_echo("x" * 100) == "x" * 37 + "..."
+    assert C.safe_echo(None) == "None" and C.safe_echo(10**5000)  # anything, never raises
+
+
+@pytest.mark.parametrize("link", [
+    "https://playground.tensorflow.org/#seed=1e308&dataset=xor",
+    "#seed=1e308&networkShape=4",
+    "https://playground.tensorflow.org/#seed=-1.8e302",
+    "#seed=1e308&learningRate_hide=true",
+])
+def test_tfp_huge_seed_is_named_not_raised(link):
+    cfg, notes = parse_query(link)
+    assert cfg.seed == DEFAULT.seed
+    assert [n.split(":")[0] for n in notes] == ["seed"]
+
+
+def test_tfp_ordinary_seeds_still_map():
+    assert parse_query("#seed=0.73511&networkShape=4")[0].seed == 735110
+    assert parse_query("#seed=1e290&networkShape=4")[0].seed == int(1e296) % (C.MAX_SEED + 1)
+
+
+@pytest.mark.parametrize("text", [b"lr=0.1&\xff\xfe", bytearray(b"lr=0.1"), 12, 1e308, ["lr=0.1"],
+                                  {"lr": 10**5000}, {"seed": object()}, "&" * 10_000, "a=" * 300], ids=_id)
+def test_parse_query_takes_anything(text):
+    cfg, notes = parse_query(text)
+    assert isinstance(cfg, Config) and all(isinstance(n, str) for n in notes)
+
+
+def test_notices_never_repeat_markup():
+    query = "&".join(f"{k}={quote(HOSTILE)}" for k in ("dataset", "lr", "layers", "hide", "points"))
+    cfg, notes = parse_query(query)
+    assert cfg == DEFAULT and len(notes) == 5
+    for n in notes:
+        echo = n.split("'")[1]
+        assert echo and not MARKUP & set(echo) and "http:" not in echo and "www." not in echo, n
+
+
+def test_hide_keeps_valid_names_and_names_the_bad_one():
+    cfg, notes = parse_query("hide=bogus,lr")
+    assert cfg.hide == ("lr",)
+    assert len(notes) == 1 and notes[0].startswith("hide:") and "bogus" in notes[0]
+    cfg, notes = parse_query("hide=lr,Data,lr,,x<y")
+    assert cfg.hide == ("lr", "data") and len(notes) == 1 and "x?y" in notes[0]
+    assert parse_query(to_query(cfg))[0].hide == ("lr", "data")
+    assert parse_query("hide=lr,data") == (DEFAULT.replace(hide=("lr", "data")), [])
+
+
+def test_tfp_hide_keys_map_to_hide_names():
+    cfg, notes = parse_query("https://playground.tensorflow.org/#activation=relu&learningRate_hide=true"
+                             "&dataset_hide=true&networkShape=4&numHiddenLayers_hide=true"
+                             "&regularizationRate_hide=true&noise_hide=false&batchSize_hide=true"
+                             "&playButton_hide=true&showTestData_hide=true")
+    assert notes == []
+    assert set(cfg.hide) == {"lr", "data", "network", "reg", "batch"}
+    assert set(cfg.hide) <= set(C.HIDEABLE)
+    assert cfg.activation == ("relu",) and cfg.layers == (4,)
+    # a hash holding only hide keys is still read as TensorFlow Playground's
+    assert parse_query("#noise_hide=true&problem_hide=true")[0].hide == ("data", "noise")
+
+
+def test_notices_read_naturally():
+    _, notes = parse_query("layers=99,99&points=99,99&lr=fast&optimizer=bogus&residual=maybe"
+                           "&features=x1,x1&lab_depths=40")
+    by = {n.split(":")[0]: n for n in notes}
+    assert by["layers"] == "layers: '99,99' — each layer needs 1 to 32 neurons; using the default"
+    assert by["points"] == "points: '99,99' is not a whole number from 50 to 2000; using the default"
+    assert by["lr"] == "lr: 'fast' is not a number from 0.00001 to 10; using the default"
+    assert by["optimizer"].startswith("optimizer: 'bogus' is not one of sgd, momentum")
+    assert by["residual"].startswith("residual: 'maybe' is not")
+    assert by["features"].startswith("features: 'x1,x1' — ")
+    assert by["lab_depths"].startswith("lab_depths: '40' — each depth")
+    assert not any("' must be" in n for n in notes)  # not "'99,99' must be a whole number"
+    _, notes = parse_query("layers=" + ",".join(["4"] * 9))
+    assert "at most 8 hidden layers" in notes[0]
+
+
+@pytest.mark.parametrize("text", [
+    "https://example.org/app", "http://localhost:8501/?lr=0.1", "https://example.org/?dataset=xor#x",
+    "dataset=xor&lr=0.3", "?lr=0.1", "layers=", "#activation=relu&dataset=spiral",
+    "learningRate=0.1", "networkShape=4,2&bogus=1", "localhost:8501/?layers=4", "  lr=0.1  ",
+    "#learningRate_hide=true",
+])
+def test_looks_like_link_accepts_links(text):
+    assert C.looks_like_link(text)
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "hello world", "lr", "Check out https://x.io please", "bogus=1&foo=2",
+    "The learning rate 0.1", "javascript:alert(1)", "ftp://x.io/?lr=0.1", "= =", None, 12, b"lr=0.1",
+])
+def test_looks_like_link_refuses_text(text):
+    assert not C.looks_like_link(text)
+
+
+def test_links_parse_as_they_look():
+    cfg, notes = parse_query("localhost:8501/?layers=4&lr=0.1")
+    assert (cfg.layers, cfg.lr, notes) == ((4,), 0.1, [])
+
+
+# ---- check_value: one widget value against its field's type and bounds ------------------------
+@pytest.mark.parametrize("field, value, canonical", [
+    ("optimizer", "adam", "adam"), ("points", 2000, 2000), ("points", 500.0, 500), ("lr", 0.1, 0.1),
+    ("lr", 1, 1.0), ("reg_rate", -0.0, 0.0), ("residual", True, True), ("layers", [4, 2], (4, 2)),
+    ("layers", (), ()), ("features", ["x1", "x2sq"], ("x1", "x2sq")), ("activation", "relu", ("relu",)),
+    ("activation", ["relu", "tanh"], ("relu", "tanh")), ("hide", ["lr"], ("lr",)), ("seed", C.MAX_SEED, C.MAX_SEED),
+    ("tab", "lab", "lab"), ("lab_depths", [0, 32], (0, 32)),
+])
+def test_check_value_accepts(field, value, canonical):
+    ok, v = C.check_value(field, value)
+    assert ok and v == canonical and type(v) is type(canonical)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("optimizer", "bogus"), ("optimizer", ["adam"]), ("points", 10**9), ("points", 49), ("points", "500"),
+    ("points", True), ("points", 10**5000), ("points", 500.5), ("lr", float("nan")), ("lr", float("inf")),
+    ("lr", 11), ("lr", "0.1"), ("lr", 10**400), ("residual", 1), ("residual", "true"), ("layers", [40]),
+    ("layers", [4] * 9), ("layers", "4,2"), ("layers", [4.5]), ("layers", [True]), ("features", []),
+    ("features", ["x1", "x1"]), ("features", ["x1,x2"]), ("features", "x1"), ("activation", "relu,tanh"),
+    ("hide", ["bogus"]), ("dataset", None), ("dataset", "x" * 1000), ("bogus", 1), (None, 1),
+    ("dataset", {"a": 1}), ("seed", -1), ("tab", b"lab"),
+], ids=_id)
+def test_check_value_refuses(field, value):
+    assert C.check_value(field, value) == (False, None)

@@ -310,7 +310,7 @@ def test_csv_tricky_floats():
     X = np.array([[0.1 + 0.2, -0.0], [5e-324, 1.7976931348623157e308], [1 / 3, -2.5]])
     y = np.array([0.1 + 0.2, 1e-300, -7.0])
     ds = Dataset(X[:2], y[:2], X[2:], y[2:], "regression", 0, y[:2])
-    back = read_csv(dataset_to_csv(ds))
+    back = read_csv(dataset_to_csv(ds), max_abs=np.inf)  # 1.8e308 is over the default cap
     assert_same(ds, back)
     assert np.signbit(back.X_train[0, 1])
 
@@ -433,3 +433,57 @@ def test_dataerror_is_one_sentence_valueerror():
 def test_read_old_mac_line_endings():
     ds = read_csv("x1,x2,label\r1,2,0.5\r3,4,1.5\r")
     assert ds.X_train.tolist() == [[1.0, 2.0], [3.0, 4.0]] and ds.y_train.tolist() == [0.5, 1.5]
+
+
+# ---- issue 9: magnitude cap, safe echoes, nothing but DataError ---------------------------------
+from playground.config import safe_echo  # noqa: E402
+from playground.data import MAX_ABS_VALUE, MAX_CSV_BYTES  # noqa: E402
+
+MARKUP = set("[]()<>*_`!#|~\\\"$&")
+
+
+def test_caps_are_stated():
+    assert MAX_ABS_VALUE == 1e6 and MAX_CSV_BYTES == 1_000_000
+
+
+@pytest.mark.parametrize("cell, col", [("1e308", "label"), ("-1e308", "label"), ("1000000.5", "label"),
+                                       ("1e300", "x1"), ("-2e6", "x2")])
+@pytest.mark.parametrize("problem", ["regression", None])
+def test_read_refuses_huge_values(cell, col, problem):
+    good = [[f"{i * 0.1}", f"{-i * 0.2}", f"{i * 0.5}"] for i in range(12)]
+    good[5][["x1", "x2", "label"].index(col)] = cell
+    text = "x1,x2,label\n" + "\n".join(",".join(r) for r in good) + "\n"
+    with pytest.raises(DataError, match=f"column {col} on line 7 is too large") as e:
+        read_csv(text, problem=problem)
+    assert "1,000,000" in str(e.value)
+
+
+def test_read_accepts_values_at_the_cap():
+    text = rows([-MAX_ABS_VALUE, MAX_ABS_VALUE, 0.5] * 4)
+    ds = read_csv(text, problem="regression")
+    assert ds.y_train.max() == MAX_ABS_VALUE and ds.y_train.min() == -MAX_ABS_VALUE
+
+
+HOSTILE = "[fix](http://x.io)<b>*x*</b>`!#|~\\\"$&"
+
+
+@pytest.mark.parametrize("text", [
+    f"x1,x2,label\n1,2,0\n{HOSTILE},2,1\n",
+    f"x1,x2,label,split\n1,2,0,train\n1,2,1,\"{HOSTILE}\"\n",
+])
+def test_messages_never_repeat_markup(text):
+    with pytest.raises(DataError) as e:
+        read_csv(text)
+    msg = str(e.value)
+    assert not MARKUP & set(msg) and "http:" not in msg, msg
+    assert safe_echo(HOSTILE, limit=20) in msg
+
+
+@pytest.mark.parametrize("data", [None, 12, b"\x00" * 10, "x1,x2,label\n" + "\x00,\x00,\x00\n" * 3,
+                                  "x1,x2,label\n1,2,3\n" * 2 + '"unterminated\n', "x1,x2,label\n" + "1e5,2,3\n" * 5,
+                                  bytearray(b"x1,x2,label\n1,2,0\n"), memoryview(b"x1,x2,label")])
+def test_read_raises_nothing_but_dataerror(data):
+    try:
+        read_csv(data)
+    except DataError as e:
+        assert str(e) and "\n" not in str(e)

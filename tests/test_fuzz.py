@@ -105,3 +105,96 @@ def test_model_files_never_crash(text):
         return
     t.train(1)
     assert np.isfinite(t.net.theta).all()
+
+
+# ---- issue 9: nothing a visitor sends can make a parser raise; widget values are checked --------
+import dataclasses  # noqa: E402
+
+from playground.data import DataError, read_csv  # noqa: E402
+
+big_ints = st.one_of(st.integers(), st.integers(300, 6000).map(lambda n: 10 ** n),
+                     st.integers(300, 6000).map(lambda n: -(10 ** n)))
+numbers_text = st.one_of(st.integers().map(str), st.integers(300, 6000).map(lambda n: "9" * n),
+                         st.integers(300, 6000).map(lambda n: "-1" + "0" * n), st.floats().map(repr),
+                         st.sampled_from(["1e308", "-1e308", "1e400", "nan", "-0"]))
+tfp_keys = st.sampled_from(["seed", "learningRate", "networkShape", "batchSize", "noise", "dataset",
+                            "learningRate_hide", "dataset_hide", "problem", "regDataset", "x"])
+
+
+@FUZZ
+@given(st.one_of(st.text(), st.binary(),
+                 st.lists(st.tuples(tfp_keys, numbers_text), max_size=6).map(
+                     lambda kv: "https://playground.tensorflow.org/#" + "&".join(f"{k}={v}" for k, v in kv)),
+                 st.dictionaries(keys, st.one_of(st.text(max_size=20), big_ints, st.floats()), max_size=6)))
+def test_parse_query_takes_any_text_or_bytes(q):
+    cfg, notes = parse_query(q)
+    in_bounds(cfg)
+    assert all(isinstance(n, str) and "\n" not in n for n in notes)
+    assert C.looks_like_link(q) in (True, False)
+
+
+def _model_text(number, where):
+    d = json.loads(json.dumps(_valid))
+    target = {"weight": d["layers"][0]["W"][0], "bias": d["layers"][0]["b"]}.get(where)
+    if target is not None:
+        target[0] = "N"
+    else:
+        d[where] = "N"
+    return json.dumps(d).replace('"N"', number)
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=300), st.binary(max_size=300),
+                 st.builds(_model_text, numbers_text,
+                           st.sampled_from(["weight", "bias", "epoch", "version"]))))
+def test_load_model_raises_only_modelerror(data):
+    try:
+        load_model(data)
+    except ModelError as e:
+        assert str(e) and "\n" not in str(e)
+
+
+csv_cells = st.one_of(numbers_text, st.text(max_size=12), st.sampled_from(["train", "test", "", '"', "x1"]))
+csv_texts = st.lists(st.lists(csv_cells, min_size=1, max_size=5), max_size=30).map(
+    lambda rows: "x1,x2,label,split\n" + "\n".join(",".join(r) for r in rows))
+
+
+@FUZZ
+@given(st.one_of(st.text(max_size=400), st.binary(max_size=400), csv_texts, csv_texts.map(str.encode)),
+       st.sampled_from([None, "classification", "regression"]))
+def test_read_csv_raises_only_dataerror(data, problem):
+    try:
+        ds = read_csv(data, problem=problem)
+    except DataError as e:
+        assert str(e) and "\n" not in str(e)
+        return
+    for a in (ds.X_train, ds.X_test, ds.y_train, ds.y_test):
+        assert np.isfinite(a).all() and (np.abs(a) <= 1e6).all()
+
+
+FIELDS = sorted(C.PARSERS)
+widget_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), big_ints, st.floats(), st.text(max_size=20),
+              st.sampled_from([n for names in (C.DATASET_NAMES, C.FEATURE_NAMES, C.ACTIVATION_NAMES,
+                                               C.OPTIMIZER_NAMES, C.HIDEABLE, C.COST_NAMES) for n in names]),
+              st.integers(-2, 2100), st.floats(-1, 11)),
+    lambda kids: st.one_of(st.lists(kids, max_size=9), st.lists(kids, max_size=9).map(tuple),
+                           st.dictionaries(st.text(max_size=3), kids, max_size=2)),
+    max_leaves=12)
+
+
+@FUZZ
+@given(st.one_of(st.sampled_from(FIELDS), st.text(max_size=10)), widget_values)
+def test_check_value_never_raises_and_accepts_only_round_trippable_values(field, value):
+    result = C.check_value(field, value)
+    assert isinstance(result, tuple) and len(result) == 2 and result[0] in (True, False)
+    ok, canon = result
+    if not ok:
+        assert canon is None
+        return
+    assert type(canon) is type(getattr(C.DEFAULT, field))
+    cfg, _ = C.validate(dataclasses.replace(C.DEFAULT, **{field: canon}))
+    in_bounds(cfg)
+    back, notes = parse_query(C.to_query(cfg))
+    assert notes == [] and back == cfg
+    assert C.check_value(field, list(canon) if isinstance(canon, tuple) else canon) == (True, canon)

@@ -64,6 +64,12 @@ CASES = {
     "empty.json": ("model", b"", "not valid JSON"),
     "text.json": ("model", b"hello", "not valid JSON"),
     "missing_layer.json": ("model", model(layers=GOOD["layers"][:2]), "layers"),
+    "huge_int.json": ("model", model(layers__0__b=["N", 0.1, 0.1, 0.1]).replace(b'"N"', b"1" + b"0" * 400),
+                      "not a finite number"),  # float(10**400) raises OverflowError
+    "many_digits.json": ("model", model(layers__0__b=["N", 0.1, 0.1, 0.1]).replace(b'"N"', b"7" * 5000),
+                         "not a finite number"),  # int() of over 4,300 digits raises ValueError
+    "markdown_version.json": ("model", model(version="[fix](http://x.io)"), "version"),
+    "markdown_activation.json": ("model", model(layers__0__activation="[fix](http://x.io)"), "activations"),
     # data files
     "empty.csv": ("csv", b"", "empty"),
     "header_only.csv": ("csv", b"x1,x2,label\n", "no data rows"),
@@ -79,8 +85,13 @@ CASES = {
     "fractional_labels.csv": ("csv", csv(classes(2) + ["0.5,0.5,0.5"]), "whole class numbers"),
     "many_columns.csv": ("csv", (",".join(f"c{i}" for i in range(5000)) + "\n1,2\n").encode(), "columns"),
     "latin1.csv": ("csv", "x1,x2,label\n0.1,0.2,caf\u00e9\n".encode("latin-1"), "UTF-8"),
-    "gzip.csv": ("csv", gzip.compress(csv(classes(2))), "UTF-8"),
+    "gzip.csv": ("csv", gzip.compress(csv(classes(2)), mtime=0), "UTF-8"),
     "bad_split.csv": ("csv", csv([r + ",maybe" for r in classes(2)], "x1,x2,label,split"), "train or test"),
+    "markdown.csv": ("csv", csv(classes(2) + ["[fix](http://x.io),0.5,1"]), "not a number"),
+    "markdown_split.csv": ("csv", csv([r + ",train" for r in classes(2)] + ["1,2,1,<b>[fix](http://x.io)</b>"],
+                                      "x1,x2,label,split"), "train or test"),
+    "huge_label.csv": ("csv", csv([f"{i * 0.1},{-i * 0.1},{(-1) ** i * 1e308:g}" for i in range(12)]), "too large"),
+    "huge_input.csv": ("csv", csv(classes(2) + ["1e300,0.5,1"]), "too large"),
     # share links
     "out_of_range.txt": ("link", b"noise=99", "noise"),
     "nan.txt": ("link", b"lr=nan", "lr"),
@@ -93,6 +104,9 @@ CASES = {
     "negative.txt": ("link", b"layers=4,-2", "layers"),
     "too_deep.txt": ("link", b"layers=8,8,8,8,8,8,8,8,8", "layers"),
     "tfp_bad.txt": ("link", b"https://playground.tensorflow.org/#learningRate=fast&networkShape=4,2", "lr"),
+    "tfp_seed.txt": ("link", b"https://playground.tensorflow.org/#seed=1e308&dataset=xor", "seed"),
+    "hide_bogus.txt": ("link", b"hide=bogus,lr", "hide"),
+    "markdown_link.txt": ("link", b"dataset=[fix](http://x.io)", "dataset"),
 }
 # A link whose keys are all unknown is not an error: they are ignored.
 ACCEPTED_LINKS = {"unknown.txt": b"foo=1&bar=<b>x</b>"}
@@ -105,6 +119,11 @@ def big_cases():
     row = b"[" + b",".join([b"0"] * 10_000) + b"]"
     yield ("ten_million_params.json", "model", b'{"format": "playground-model", "version": 1, "config": '
            b'"layers=32", "layers": [{"W": [' + b",".join([row] * 1000) + b"]}]}", "limit")
+    yield "over_1mb.json", "model", model()[:-1] + b" " * 1_100_000 + b"}", "limit"
+    wide = json.loads(model())  # hidden layers 4, 2 and an output layer 2 x 30,000: the cap counts it
+    wide.update(config="layers=4,2")
+    wide["layers"][2].update(W=[[0] * 30_000] * 2, b=[0] * 30_000)
+    yield "wide_output.json", "model", json.dumps(wide).encode(), "parameters"
 
 
 if __name__ == "__main__":
