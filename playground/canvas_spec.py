@@ -22,7 +22,8 @@ Model spec (sent every tick, ~0.7 KB for the default 2-4-2-1 net)::
 Frame spec = model spec + {"epoch", "train_loss", "test_loss", "train_acc", "test_acc"
 (full precision; accuracies null for regression), "diverged", "loss": {"x0": first epoch,
 "x1": last epoch, "lo": -8, "hi": 8, "train": "<codes>", "test": "<codes>"}}. The series are
-evenly spaced samples (≤ max_points) of the history, for display only, two characters per
+the history's records nearest to ≤ max_points evenly spaced epochs from x0 to x1 (the history
+is bounded and thinned, so this costs the same at any epoch), for display only, two characters per
 value: q = 64·B64(c0) + B64(c1) (B64 = "A-Za-z0-9+/"), loss = 10^(lo + q/4095·(hi − lo))
 (0.9 % steps); "~~" = missing. ~1.6 KB per tick in all for the default net.
 
@@ -146,14 +147,28 @@ def decode_losses(codes: str) -> list[float | None]:
     return out
 
 
+def history_sample(epochs, max_points: int) -> np.ndarray:
+    """Indices of the records nearest to ≤ max_points evenly spaced epochs, first to last:
+    the history keeps older epochs sparser (train.History), the browser draws the samples
+    evenly spaced. One record per epoch: exactly `downsample`. The history is bounded
+    (train.MAX_RECORDS), so this costs the same at any epoch."""
+    n = len(epochs)
+    e = np.asarray(epochs, dtype=np.int64)
+    if n == 0 or e[-1] - e[0] == n - 1:
+        return downsample(n, max_points)
+    want = np.round(np.linspace(e[0], e[-1], min(max_points, int(e[-1] - e[0]) + 1)))
+    j = np.clip(np.searchsorted(e, want), 1, n - 1)
+    return np.where(want - e[j - 1] <= e[j] - want, j - 1, j)
+
+
 def loss_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
     h = trainer.history
     n = len(h.epoch)
-    idx = downsample(n, max_points)
+    idx = history_sample(h.epoch, max_points).tolist()
     return {"x0": int(h.epoch[0]) if n else 0, "x1": int(h.epoch[-1]) if n else 0,
             "lo": LOSS_LO, "hi": LOSS_HI,
-            "train": encode_losses(np.asarray(h.train_loss, dtype=np.float64)[idx]),
-            "test": encode_losses(np.asarray(h.test_loss, dtype=np.float64)[idx])}
+            "train": encode_losses([h.train_loss[i] for i in idx]),
+            "test": encode_losses([h.test_loss[i] for i in idx])}
 
 
 def frame_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:

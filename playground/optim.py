@@ -94,8 +94,53 @@ SCHEDULES: dict[str, Callable[[float, int], float]] = {"constant": _constant, "d
 
 
 def _l1(theta: Array, mask: Array) -> Array:
-    """∂/∂w Σ|w| = sign(w)  (weights only)"""
+    """∂/∂w Σ|w| = sign(w)  (weights only). The trainer does not add it to the gradient: it
+    takes the L1 part of each step as `l1_step` (this subgradient would make weights
+    chatter around zero, never reaching it)."""
     return np.sign(theta) * mask
+
+
+def l1_step(theta: Array, threshold: Array, scratch: Array) -> None:
+    """The L1 part of a step as its proximal map (soft thresholding), in place:
+
+        w ← sign(w) · max(|w| − η λ, 0)        threshold = η λ · mask
+
+    A weight the L1 step would carry across zero stops at exactly 0 (TensorFlow Playground's
+    rule); a weight at 0 stays there unless the cost's step moves it by more than η λ. Biases
+    (threshold 0) are left exactly as they are. It follows the optimizer's step on the cost's
+    gradient, with the threshold from `l1_threshold`. `scratch` is a buffer like theta."""
+    np.abs(theta, scratch)
+    scratch -= threshold
+    np.maximum(scratch, 0.0, out=scratch)
+    np.copysign(scratch, theta, out=theta)
+    np.add(theta, 0.0, out=theta)  # −0.0 → 0.0 (a weight that stopped at zero shows as 0)
+
+
+def _rmsprop_denominator(state: dict) -> Array:
+    """√s + ε"""
+    return np.sqrt(state["s"]) + EPS
+
+
+def _adam_denominator(state: dict) -> Array:
+    """√v̂ + ε,  v̂ = v / (1 − β₂ᵗ)"""
+    return np.sqrt(state["v"]) * (1.0 / math.sqrt(1.0 - BETA2 ** state["t"])) + EPS
+
+
+# The per-weight denominator d of an adaptive optimizer's step η m / d (others: d = 1).
+DENOMINATORS: dict[str, Callable[[dict], Array]] = {"rmsprop": _rmsprop_denominator,
+                                                     "adam": _adam_denominator}
+
+
+def l1_threshold(eta_lambda: Array, optimizer: str, state: dict, out: Array) -> Array:
+    """η λ · mask / d: the L1 step in the optimizer's own per-weight scale, so that the
+    penalty weighs the same against the cost's gradient whatever the optimizer (with sgd a
+    weight stays at 0 exactly when its mean gradient is below λ in size; adam's steps are
+    ≈ η whatever the gradient, so a fixed ηλ would let every weight back).
+    sgd, momentum, nesterov: d = 1 (returns eta_lambda itself); rmsprop, adam: their d."""
+    d = DENOMINATORS.get(optimizer)
+    if d is None:
+        return eta_lambda
+    return np.divide(eta_lambda, d(state), out=out)
 
 
 def _l2(theta: Array, mask: Array) -> Array:

@@ -6,7 +6,10 @@ initial weights and every epoch, and changing the network never changes the data
 """
 from __future__ import annotations
 
+import itertools
 import math
+from bisect import bisect_left
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,7 +19,7 @@ from .data import Dataset, feature_matrix, make_dataset
 from .costs import Head, class_scores, encode_targets, head_for, predict_classes
 from .engine import Net
 from .model_io import check_fits
-from .optim import OPTIMIZERS, PENALTIES, SCHEDULES
+from .optim import OPTIMIZERS, PENALTIES, SCHEDULES, l1_step, l1_threshold
 
 # Which settings rebuild what: the one rule the page, CLI and tests share.
 DATA_KEYS = ("dataset", "classes", "points", "noise", "label_noise", "train", "seed")
@@ -39,6 +42,10 @@ MAX_LOSS = 1e8
 MAX_GRAD_NORM = 1e8
 STUCK_FACTOR = 1.5       # a loss this many times a constant guess's ...
 STUCK_EPOCHS = 10        # ... for this many epochs without improving: the run has diverged
+GUESS_EPOCHS = 50        # flagged (not stopped): this many epochs no better than a guess ...
+GUESS_MARGIN = 0.01      # ... (within 1 % of its loss) and not improving by more than 1 % of it
+LARGE_LABEL = 1e3        # regression labels beyond this make an overflow the data's fault
+EDIT_FACTOR = 100.0      # a hand edit this many times larger than any weight is to blame
 
 
 def rngs(seed: int) -> tuple[np.random.Generator, np.random.Generator, np.random.Generator]:
@@ -99,13 +106,97 @@ def build_net(cfg: Config, n_classes: int, problem: str) -> Net:
     return Net(sizes, list(cfg.layer_activations()), cfg.residual, head)
 
 
+MAX_RECORDS = 2000   # the history never holds more records than this ...
+DENSE_TAIL = 200     # ... and always holds the latest this many epochs one by one
+SERIES = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+
+
 @dataclass
 class History:
+    """Loss and accuracy of recorded epochs, oldest first (`epoch` increasing), bounded
+    whatever the run length: at most MAX_RECORDS records (~0.4 MB).
+
+    When full it thins itself: a record is kept if it is the first, on the stride (epochs
+    first + k·stride) or among the latest DENSE_TAIL; the stride doubles (1, 2, 4, ...) until
+    that keeps at most three quarters of MAX_RECORDS. So the records cover the whole run
+    evenly, the end epoch by epoch, and a record costs O(1) amortized (a thinning drops at
+    least a quarter of the records)."""
     epoch: list[int] = field(default_factory=list)
     train_loss: list[float] = field(default_factory=list)
     test_loss: list[float] = field(default_factory=list)
     train_acc: list[float] = field(default_factory=list)
     test_acc: list[float] = field(default_factory=list)
+    stride: int = 1
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def append(self, *record) -> None:
+        """Add (epoch, train loss, test loss, train accuracy, test accuracy)."""
+        for name, value in zip(SERIES, record, strict=True):
+            getattr(self, name).append(value)
+        if len(self.epoch) > MAX_RECORDS:
+            self._thin()
+
+    def pop(self) -> None:
+        """Drop the latest record."""
+        for name in SERIES:
+            getattr(self, name).pop()
+
+    def cut(self, epoch: int) -> None:
+        """Drop every record of `epoch` and later."""
+        keep = bisect_left(self.epoch, epoch)
+        for name in SERIES:
+            del getattr(self, name)[keep:]
+
+    def _thin(self) -> None:
+        e, n = self.epoch, len(self.epoch)
+
+        def kept() -> list[int]:
+            return [i for i in range(n) if i == 0 or i >= n - DENSE_TAIL
+                    or (e[i] - e[0]) % self.stride == 0]
+
+        keep = kept()
+        while len(keep) > MAX_RECORDS * 3 // 4:
+            self.stride *= 2
+            keep = kept()
+        for name in SERIES:
+            values = getattr(self, name)
+            values[:] = [values[i] for i in keep]
+
+
+CAUSES = ("learning_rate", "edited_weight", "data", "stuck")
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Why a run stopped. `reason`: what happened, a plain clause ("the training loss became
+    inf"); `cause`: the likely cause, one of CAUSES; `at_epoch`: the epoch where it was
+    detected; `kept_epoch`: the epoch whose weights were kept (the run's epoch from then on);
+    `edit`: for an edited weight, which one and its value."""
+    reason: str
+    cause: str
+    at_epoch: int
+    kept_epoch: int
+    edit: tuple[int, int, int, float] | None = None
+
+    def __post_init__(self):
+        assert self.cause in CAUSES, self.cause
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass
+class _Edit:
+    """Hand edits since the run last trained or stopped: the weights from before the first,
+    the largest edited value and where it went, the epoch of the latest."""
+    before: np.ndarray
+    before_epoch: int
+    scale: float                 # the largest |weight| before the edits
+    where: tuple[int, int, int] = (0, 0, 0)
+    value: float = 0.0
+    epoch: int = 0
 
 
 class Trainer:
@@ -128,15 +219,23 @@ class Trainer:
         self.T_all = np.hstack([self.T_train, self.T_test])
         self.y_all = np.concatenate([self.data.y_train, self.data.y_test])
         self.g = np.zeros_like(self.net.theta)
+        self._scratch, self._thr = np.empty_like(self.net.theta), np.empty_like(self.net.theta)
         self.opt_state: dict = {}
         self.epoch = 0
-        self.diverged: str | None = None
+        self.stop: Stop | None = None
+        self._edit: _Edit | None = None
         self.history = History()
         self.baseline = constant_loss(self.net.cost, self.T_train)
         self._best = self.net.theta.copy()
         self._setup_batches()
         self.record()
         self.mark_good()
+        self.stop = self._data_stop()
+
+    @property
+    def diverged(self) -> str | None:
+        """Why the run stopped (`stop.reason`, a plain clause), or None."""
+        return self.stop.reason if self.stop else None
 
     # ---------------------------------------------------------------- training
     def _setup_batches(self) -> None:
@@ -153,13 +252,14 @@ class Trainer:
 
     def adopt(self, cfg: Config) -> None:
         """Take settings that keep the run (see `change_kind`): learning rate, optimizer,
-        schedule, penalty, batch size, display. Clears a divergence stop."""
+        schedule, penalty, batch size, display. Clears a stop (unless the data causes it): the
+        run trains on from the weights it kept."""
         batch_changed = cfg.batch != self.cfg.batch
         if cfg.optimizer != self.cfg.optimizer:
             self.opt_state = {}
         self.cfg = cfg
-        self.diverged = None
         self.mark_good()
+        self.stop = self._data_stop()
         if batch_changed:
             self._setup_batches()
 
@@ -168,38 +268,54 @@ class Trainer:
         check_fits(model, self.net)
         self.net.set_layers(model.layers)
         self.epoch = model.epoch
-        self.opt_state, self.diverged, self.history = {}, None, History()
+        self.opt_state, self.stop, self._edit, self.history = {}, None, None, History()
         self.record()
         self.mark_good()
+        self.stop = self._data_stop()
 
     def set_parameter(self, layer: int, row: int, col: int, value: float) -> None:
         """Set W_layer[row, col] (col −1: the bias) by hand: this epoch's record is measured
-        again and the new weights become the run's reference."""
-        self.net.W[layer][row, col] = float(value)
-        for values in vars(self.history).values():
-            values.pop()
+        again and the new weights become the run's reference. The edit is remembered for
+        STUCK_EPOCHS epochs of training: an overflow then may be blamed on it (`_blame`)."""
+        value, e = float(value), self._edit
+        if e is None:
+            with np.errstate(all="ignore"):
+                scale = float(np.abs(self.net.theta).max())
+            e = self._edit = _Edit(self.net.theta.copy(), self.epoch, scale)
+        if not abs(value) < abs(e.value):  # the largest edit is the one to name (NaN too)
+            e.where, e.value = (layer, row, col), value
+        e.epoch = self.epoch
+        self.net.W[layer][row, col] = value
+        self.history.pop()
         self.record()
         self.mark_good()
 
     def mark_good(self) -> None:
         """The current weights are the reference the stuck rule falls back to (a new run,
-        loaded or edited weights, new learning settings)."""
+        loaded or edited weights, new learning settings); the progress watch starts again."""
         np.copyto(self._best, self.net.theta)
-        self._best_epoch, self._best_loss, self._stuck = self.epoch, self.history.train_loss[-1], 0
+        loss = self.history.train_loss[-1]
+        self._best_epoch, self._best_loss, self._stuck = self.epoch, loss, 0
+        self._recent = deque([loss], maxlen=GUESS_EPOCHS + 1)  # losses since, the latest last
+        self._older_best, self._since_good = math.inf, 0
 
     def train(self, epochs: int = 1) -> int:
         """Run up to `epochs` epochs; stop early on divergence. Returns epochs run."""
         done = 0
-        while done < epochs and not self.diverged:
+        while done < epochs and not self.stop:
             self.step_epoch()
             done += 1
         return done
 
     def step_epoch(self) -> None:
+        """One epoch of mini-batch steps. Per batch: the optimizer's step on the cost's
+        gradient (+ λ w for L2, as TFP), then for L1 its proximal step (optim.l1_step: a
+        weight that would cross zero is set to exactly 0)."""
         cfg, net, g = self.cfg, self.net, self.g
         opt, theta = OPTIMIZERS[cfg.optimizer], net.theta
         lr = SCHEDULES[cfg.schedule](cfg.lr, self.epoch)
-        penalty, rate = PENALTIES[cfg.reg], cfg.reg_rate if cfg.reg != "none" else 0.0
+        l2 = cfg.reg_rate if cfg.reg == "l2" else 0.0
+        l1 = (lr * cfg.reg_rate) * net.mask if cfg.reg == "l1" and cfg.reg_rate else None
         good = theta.copy()
         perm = self.order_rng.permutation(self.X_train.shape[1])
         self._XT.take(perm, 0, self.Xs)  # ndarray methods: no np.* dispatch cost
@@ -207,41 +323,108 @@ class Trainer:
         with np.errstate(all="ignore"):  # overflow is caught below, per epoch
             for xb, tb, ws, gW, scale in self.batches:
                 ws.gradient_sum(xb, tb, gW)  # the mean gradient is scale · g
-                if rate:
-                    g += (rate / scale) * penalty(theta, net.mask)
+                if l2:
+                    g += (l2 / scale) * PENALTIES["l2"](theta, net.mask)
                 opt(theta, g, lr, self.opt_state, scale)
+                if l1 is not None:
+                    l1_step(theta, l1_threshold(l1, cfg.optimizer, self.opt_state, self._thr),
+                            self._scratch)
             self.epoch += 1
             self.record()
             reason = self._divergence()
-        if reason:  # back to the previous epoch: finite, and the optimizer starts afresh
-            theta[:] = good
-            self._roll_back(self.epoch - 1, reason)
+        if reason:
+            self._stop_overflow(good, reason)
         else:
             self._watch_progress()
+
+    def _stop_overflow(self, start: np.ndarray, reason: str) -> None:
+        """The last epoch overflowed: back to the weights it started from (finite), or to
+        those from before a hand edit that is to blame."""
+        cause, e = self._blame(start), self._edit
+        if cause == "edited_weight":
+            self._roll_back(e.before_epoch, e.before,
+                            Stop(reason, cause, self.epoch, e.before_epoch, (*e.where, e.value)))
+        else:
+            self._roll_back(self.epoch - 1, start, Stop(reason, cause, self.epoch, self.epoch - 1))
+
+    def _blame(self, start: np.ndarray) -> str:
+        """The likely cause of an overflow in the epoch that started from weights `start`:
+        - "data": regression labels beyond LARGE_LABEL (outputs start near ±1);
+        - "edited_weight": a hand edit in the last STUCK_EPOCHS epochs, if the epoch started
+          with a weight or loss already out of range (only an edit puts them there) or the
+          edit was EDIT_FACTOR × larger than any weight before it;
+        - "learning_rate" otherwise: ordinary steps grew out of control."""
+        if self._label_scale() > LARGE_LABEL:
+            return "data"
+        e = self._edit
+        if e is not None:
+            with np.errstate(all="ignore"):
+                w0 = float(np.abs(start).max())
+            loss0 = self.history.train_loss[-2]
+            if (not (w0 <= MAX_ABS_WEIGHT and loss0 <= MAX_LOSS)
+                    or not abs(e.value) < EDIT_FACTOR * max(1.0, e.scale)):
+                return "edited_weight"
+        return "learning_rate"
+
+    def _label_scale(self) -> float:
+        """The largest |label| of a regression problem's training set (0 for classification)."""
+        if self.problem != "regression":
+            return 0.0
+        with np.errstate(all="ignore"):
+            m = float(np.abs(self.data.y_train).max(initial=0.0))
+        return m if not math.isnan(m) else math.inf
+
+    def _data_stop(self) -> Stop | None:
+        """A stop before any training when even always guessing the same output costs more
+        than MAX_LOSS: labels that large overflow whatever the settings."""
+        if self.baseline <= MAX_LOSS:
+            return None
+        return Stop(f"the labels reach {self._label_scale():.3g} in size, so even always guessing "
+                    f"the same output costs {self.baseline:.3g}", "data", self.epoch, self.epoch)
 
     def _watch_progress(self) -> None:
         """The stuck rule: a loss above STUCK_FACTOR × a constant guess's, not improving for
         STUCK_EPOCHS epochs, has diverged even though every number is finite (a saturated
         output is stuck there; measured: most lr ≥ 3 runs end near twice the guess's loss).
         Falls back to the best weights of the run."""
-        h, theta = self.history, self.net.theta
-        loss = h.train_loss[-1]
+        loss, recent = self.history.train_loss[-1], self._recent
         if loss < self._best_loss:
-            np.copyto(self._best, theta)
+            np.copyto(self._best, self.net.theta)
             self._best_epoch, self._best_loss = self.epoch, loss
+        if len(recent) == recent.maxlen:
+            self._older_best = min(self._older_best, recent[0])
+        recent.append(loss)
+        self._since_good += 1
+        if self._edit is not None and self.epoch - self._edit.epoch > STUCK_EPOCHS:
+            self._edit = None
         self._stuck = self._stuck + 1 if loss > STUCK_FACTOR * self.baseline else 0
-        if self._stuck >= STUCK_EPOCHS and loss >= h.train_loss[-1 - STUCK_EPOCHS]:
-            theta[:] = self._best
-            self._roll_back(self._best_epoch, (
+        if self._stuck >= STUCK_EPOCHS and loss >= recent[-1 - STUCK_EPOCHS]:
+            self._roll_back(self._best_epoch, self._best, Stop(
                 f"the training loss stayed above {STUCK_FACTOR:g}× that of always guessing the "
-                f"same output ({self.baseline:.3g}) for {STUCK_EPOCHS} epochs without improving"))
+                f"same output ({self.baseline:.3g}) for {STUCK_EPOCHS} epochs without improving",
+                "stuck", self.epoch, self._best_epoch))
 
-    def _roll_back(self, epoch: int, reason: str) -> None:
-        """Stop, with the weights already set back to those of `epoch`: history up to it."""
-        keep = self.history.epoch.index(epoch) + 1 if epoch in self.history.epoch else 1
-        for values in vars(self.history).values():
-            del values[keep:]
-        self.epoch, self.opt_state, self.diverged = self.history.epoch[-1], {}, reason
+    @property
+    def no_better_than_guessing(self) -> bool:
+        """A flag, not a stop: the run has trained GUESS_EPOCHS epochs since its start (or new
+        settings, an edit) and over the last GUESS_EPOCHS its best training loss is no better
+        than always guessing the same output (at most GUESS_MARGIN × `baseline` below it) nor
+        than its best before them (by at most as much)."""
+        if self.stop or self._since_good < GUESS_EPOCHS:
+            return False
+        window = min(itertools.islice(self._recent, 1, None))
+        before = min(self._older_best, self._recent[0])
+        margin = GUESS_MARGIN * self.baseline
+        return window >= self.baseline - margin and window >= before - margin
+
+    def _roll_back(self, epoch: int, weights: np.ndarray, stop: Stop) -> None:
+        """Stop with the weights of `epoch`: history up to it (that epoch measured again), the
+        optimizer starts afresh."""
+        self.net.theta[:] = weights
+        self.history.cut(epoch)
+        self.epoch = epoch
+        self.record()
+        self.opt_state, self.stop, self._edit = {}, stop, None
 
     def _divergence(self) -> str | None:
         """Why the last epoch is not trustworthy, or None. Checks loss, weights and gradient."""
@@ -272,13 +455,8 @@ class Trainer:
         return tr, te, int(count(hit[:n])) / n, int(count(hit[n:])) / max(m, 1)
 
     def record(self) -> None:
-        h = self.history
-        tr, te, tr_acc, te_acc = self.evaluate()
-        h.epoch.append(self.epoch)
-        h.train_loss.append(tr)
-        h.test_loss.append(te)
-        h.train_acc.append(tr_acc)
-        h.test_acc.append(te_acc)
+        """Measure the current weights into the history, as epoch `self.epoch`."""
+        self.history.append(self.epoch, *self.evaluate())
 
     def predict_grid(self, X: np.ndarray) -> np.ndarray:
         """Raw points (n, 2) → P(class 1) (binary), class index (k classes) or value (regression)."""
@@ -298,5 +476,84 @@ class Trainer:
             "test_loss": h.test_loss[-1],
             "train_accuracy": None if reg else h.train_acc[-1],
             "test_accuracy": None if reg else h.test_acc[-1],
-            "diverged": bool(self.diverged),
+            "diverged": bool(self.stop),
         }
+
+
+# ---------------------------------------------------------------- what the page says
+def parameter_name(t: Trainer, layer: int, row: int, col: int) -> str:
+    """'the bias of neuron 2 of hidden layer 1', 'the weight from x1 to the output', ..."""
+    last, n_in = len(t.net.W) - 1, t.net.W[layer].shape[1] - 1
+
+    def unit(L: int, j: int) -> str:
+        if L < 0:
+            return t.cfg.features[j]
+        if L == last:
+            return "the output" if t.net.W[L].shape[0] == 1 else f"output {j + 1}"
+        return f"neuron {j + 1} of hidden layer {L + 1}"
+
+    if col < 0 or col == n_in:
+        return f"the bias of {unit(layer, row)}"
+    return f"the weight from {unit(layer - 1, col)} to {unit(layer, row)}"
+
+
+def _cause_text(t: Trainer, s: Stop) -> str:
+    lr, opt = t.cfg.lr, t.cfg.optimizer
+    if s.cause == "data":
+        fix = "Rescale the labels (for example to between −1 and 1) and load the data again."
+        if s.at_epoch == s.kept_epoch:
+            return ("This is the data's scale, not the learning rate or the network: labels that "
+                    f"large overflow whatever the settings. {fix}")
+        return (f"The likely cause is the data's scale: the labels reach {t._label_scale():.3g} "
+                f"while the network's outputs start near ±1, so steps at learning rate {lr:g} "
+                f"are huge. {fix}")
+    if s.cause == "edited_weight":
+        layer, row, col, value = s.edit
+        return (f"The likely cause is the value set by hand, not the learning rate: "
+                f"{parameter_name(t, layer, row, col)} was set to {value:.3g}, and training from "
+                "there overflowed.")
+    if s.cause == "stuck":
+        return ("The network does worse than always guessing the same output and has stopped "
+                "improving: its output is probably saturated, which steps too large for the "
+                f"learning rate ({lr:g}) usually cause.")
+    if lr >= 0.1 or opt == "sgd":
+        return (f"The learning rate ({lr:g}) is probably too high: each step overshoots the "
+                "bottom of the loss and the next one overshoots further.")
+    return (f"The likely cause is the learning rate ({lr:g}) with the {opt} optimizer: its steps "
+            "grew out of control; a lower learning rate or a smaller network usually helps.")
+
+
+def divergence_message(t: Trainer) -> str:
+    """One paragraph for the page on a stopped run: when the stop was detected, its likely
+    cause and which weights were kept. "" if the run has not stopped."""
+    s = t.stop
+    if s is None:
+        return ""
+    before = s.at_epoch == s.kept_epoch
+    head = (f"Training cannot start: {s.reason}." if before and s.cause == "data"
+            else f"Training stopped at epoch {s.at_epoch:,}: {s.reason}.")
+    if before:
+        kept = f"Nothing was trained: the weights of epoch {s.kept_epoch:,} are kept."
+    elif s.cause == "edited_weight":
+        kept = f"The weights from before the edit (epoch {s.kept_epoch:,}) are kept."
+    elif s.cause == "stuck":
+        kept = f"The weights of epoch {s.kept_epoch:,}, the best of this run, are kept."
+    else:
+        kept = f"The weights of epoch {s.kept_epoch:,}, the last good ones, are kept."
+    return f"{head} {_cause_text(t, s)} {kept} Nothing broken is drawn."
+
+
+def guessing_message(t: Trainer) -> str:
+    """A plain-words note for a run flagged `no_better_than_guessing`, else ""."""
+    if not t.no_better_than_guessing:
+        return ""
+    lr = t.cfg.lr
+    hint = (f"The learning rate ({lr:g}) is probably too high: steps this large keep knocking the "
+            "network back to a flat output. Try a lower one, or press Reset."
+            if lr >= 0.3 else
+            "The network may be too small for this data, or its neurons dead or saturated: try "
+            "more neurons, other features or another activation, or press Reset.")
+    loss = t.history.train_loss[-1]
+    return (f"For the last {GUESS_EPOCHS} epochs the training loss ({loss:.4g}) has been "
+            f"no better than always guessing the same output ({t.baseline:.4g}), and it "
+            f"is not improving: the network is not learning. {hint}")

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from playground.config import ACTIVATION_NAMES, DATASET_NAMES, DEFAULT
-from playground.train import MAX_ABS_WEIGHT, STUCK_EPOCHS, STUCK_FACTOR, Trainer
+from playground.train import (MAX_ABS_WEIGHT, STUCK_EPOCHS, STUCK_FACTOR, Trainer,
+                              divergence_message)
 
 G = np.linspace(-6, 6, 25)
 GRID = np.stack(np.meshgrid(G, G), -1).reshape(-1, 2)
@@ -33,6 +34,9 @@ def test_divergence_grid(dataset, lr):
             stopped += 1
             assert t.train(1) == 0 and t.diverged
             assert t.evaluate()[0] == h.train_loss[-1]  # the weights kept are those reported
+            s = t.stop  # nothing edited, labels within ±1: the learning rate or stuck
+            assert s.cause in ("learning_rate", "stuck") and s.kept_epoch == t.epoch < s.at_epoch
+            assert f"stopped at epoch {s.at_epoch:,}" in divergence_message(t)
         else:
             assert ran == 40
             recent = h.train_loss[-STUCK_EPOCHS:]

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from playground.optim import OPTIMIZERS, PENALTIES, SCHEDULES, axpy
+from playground.optim import OPTIMIZERS, PENALTIES, SCHEDULES, axpy, l1_step, l1_threshold
 
 THETA = np.array([0.5, -1.0, 2.0])
 G1 = np.array([0.1, -0.2, 0.3])
@@ -97,3 +97,28 @@ def test_axpy_updates_in_place_or_refuses():
     for bad in (np.zeros(4)[::2], np.zeros(2, dtype=np.float32)):
         with pytest.raises(ValueError):
             axpy(1.0, np.ones(2), bad)
+
+
+def test_l1_step_soft_thresholds_weights_to_exactly_zero_and_skips_biases():
+    """w ← sign(w) max(|w| − ηλ, 0): a weight the step would carry across zero stops at 0.0."""
+    theta = np.array([0.5, -0.5, 0.004, -0.004, 0.0, 0.004])
+    mask = np.array([1.0, 1.0, 1.0, 1.0, 1.0, 0.0])  # the last one is a bias
+    eta_lambda = 0.01 * mask
+    l1_step(theta, eta_lambda, np.empty_like(theta))
+    np.testing.assert_array_equal(theta, [0.49, -0.49, 0.0, 0.0, 0.0, 0.004])
+    assert not np.signbit(theta[2:5]).any()  # +0.0, not -0.0
+
+
+def test_l1_threshold_is_in_the_optimizers_metric():
+    """Plain steps: ηλ itself; adaptive steps η m / d: ηλ / d, so a weight with a mean gradient
+    g moves by about η and is cut by ηλ/|g| (it stays at 0 exactly when |g| < λ)."""
+    eta_lambda, out = np.full(3, 0.01), np.empty(3)
+    for name in ("sgd", "momentum", "nesterov"):
+        assert l1_threshold(eta_lambda, name, {}, out) is eta_lambda
+    g = np.array([0.1, -0.2, 0.3])
+    for name in ("rmsprop", "adam"):
+        theta, state = THETA.copy(), {}
+        OPTIMIZERS[name](theta, g.copy(), LR, state)
+        moved = np.abs(theta - THETA)
+        thr = l1_threshold(eta_lambda, name, state, out)
+        np.testing.assert_allclose(thr / eta_lambda, moved / (LR * np.abs(g)), rtol=1e-6)
