@@ -24,7 +24,7 @@ CLICK_TIMEOUT_S = 15.0
 # One snapshot of what a session shows (read in the page, one round trip).
 SNAPSHOT = r"""(nWidths) => {
   const q = (s) => document.querySelector(s);
-  const input = (k) => { const e = q(`.st-key-${k} input`); return e ? e.value : null; };
+  const input = (k) => { const e = q(`.st-key-${k} input, [class*="st-key-${k}__"] input`); return e ? e.value : null; };
   const counter = [...document.querySelectorAll('[data-testid=stText]')].map(e => e.textContent)
     .find(t => /^Epoch \d/.test(t)) || null;
   const code = q('[data-testid=stCode] code');

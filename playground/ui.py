@@ -22,11 +22,13 @@ def main() -> None:
                        layout="wide", initial_sidebar_state="collapsed")
     cfg = S.sync()
     t = S.ensure_trainer(cfg)
+    S.write_url(cfg)  # before any widget: a run that makes a new widget delays a later write
     _messages()
     if hidden(cfg, "lab"):
         playground_tab(cfg, t)
     else:
-        play, lab = st.tabs(list(S.TAB_LABELS.values()), key="w_tab", on_change="rerun")
+        play, lab = st.tabs(list(S.TAB_LABELS.values()), on_change="rerun",
+                            **S.w("w_tab", param="default"))
         if play.open is not False:
             with play:
                 playground_tab(cfg, t)
@@ -34,7 +36,7 @@ def main() -> None:
             S.set_playing(False)
             with lab:
                 cfg = lab_tab(cfg)
-    S.write_url(cfg)
+    S.write_url(cfg, force=True)
     ss["pg_runs_done"] = ss.get("pg_runs_done", 0) + 1  # see ui_controls._noted
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from . import ui_state as S
 from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, DATASET_NAMES, FEATURE_NAMES,
-                     INIT_NAMES, MAX_POINTS, MAX_SEED, MIN_POINTS, MULTICLASS_DATASETS,
+                     INIT_NAMES, MAX_POINTS, MIN_POINTS, MULTICLASS_DATASETS,
                      OPTIMIZER_NAMES, REG_NAMES, REGRESSION_COSTS, REGRESSION_DATASETS,
                      SCHEDULE_NAMES, Config)
 from .data import FEATURE_LABELS
@@ -29,8 +29,7 @@ NAMES = {
 }
 SHORT_DATASET = {"checkerboard": "checker", "reg-plane": "plane", "reg-gauss": "bumps"}
 LIVE_FRAGMENT = "pg_live"  # the live view's fragment (ui_live): Step reruns only it
-SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}
-VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}  # pixels of the live view
+SPEEDS, VIEW_HEIGHTS = S.SPEEDS, S.VIEW_HEIGHTS
 
 
 def name(v) -> str:
@@ -119,39 +118,40 @@ def top_bar(cfg: Config, t) -> None:
     cols = st.columns([1.1, 1.0, 1.5, 0.9, 2.3, 1.9], vertical_alignment="bottom")
     if learn and not hidden(cfg, "lr"):
         options = sorted(set(S.LR_CHOICES) | {cfg.lr})
-        cols[0].selectbox("Learning rate", options, key="w_lr", format_func=number, help=HELP["lr"])
+        cols[0].selectbox("Learning rate", options, **S.w("w_lr", options), format_func=number, help=HELP["lr"])
     if not hidden(cfg, "activation", "network"):
-        acts = list(ACTIVATION_NAMES) + ([S.MIXED] if st.session_state.get("w_activation") == S.MIXED else [])
-        cols[1].selectbox("Activation", acts, key="w_activation", format_func=name,
+        acts = list(ACTIVATION_NAMES) + ([S.MIXED] if S.shown("w_activation") == S.MIXED else [])
+        cols[1].selectbox("Activation", acts, **S.w("w_activation", acts), format_func=name,
                           help=HELP["activation"])
     if learn and not hidden(cfg, "reg"):
-        cols[2].selectbox("Regularization", REG_NAMES, key="w_reg", format_func=name, help=HELP["reg"])
+        cols[2].selectbox("Regularization", REG_NAMES, **S.w("w_reg", REG_NAMES), format_func=name, help=HELP["reg"])
         options = sorted(set(S.REG_RATE_CHOICES) | {cfg.reg_rate})
-        cols[3].selectbox("Reg. rate", options, key="w_reg_rate", format_func=number,
+        cols[3].selectbox("Reg. rate", options, **S.w("w_reg_rate", options), format_func=number,
                           help=HELP["reg_rate"], disabled=cfg.reg == "none")
     if not hidden(cfg, "data"):
-        cols[4].segmented_control("Problem type", ["classification", "regression"], key="w_problem",
+        cols[4].segmented_control("Problem type", ["classification", "regression"],
+                                  **S.w("w_problem", param="default"),
                                   format_func=name, help=HELP["problem"], required=True)
     if not learn:
         return
     more = st.columns([1.1, 1.0, 1.5, 0.9, 1.3, 1.0, 0.9, 1.3], vertical_alignment="bottom")
-    more[5].selectbox("Speed", list(SPEEDS), key="pg_speed", help=HELP["speed"],
+    more[5].selectbox("Speed", list(SPEEDS), **S.w("pg_speed", list(SPEEDS)), help=HELP["speed"],
                       format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
-    more[6].selectbox("View size", list(VIEW_HEIGHTS), key="pg_view", help=HELP["view"])
+    more[6].selectbox("View size", list(VIEW_HEIGHTS), **S.w("pg_view", list(VIEW_HEIGHTS)), help=HELP["view"])
     if not hidden(cfg, "optimizer"):
-        more[0].selectbox("Optimizer", OPTIMIZER_NAMES, key="w_optimizer", format_func=name,
+        more[0].selectbox("Optimizer", OPTIMIZER_NAMES, **S.w("w_optimizer", OPTIMIZER_NAMES), format_func=name,
                           help=HELP["optimizer"])
     if not hidden(cfg, "lr"):
-        more[1].selectbox("LR schedule", SCHEDULE_NAMES, key="w_schedule", format_func=name,
+        more[1].selectbox("LR schedule", SCHEDULE_NAMES, **S.w("w_schedule", SCHEDULE_NAMES), format_func=name,
                           help=HELP["schedule"])
     if not hidden(cfg, "cost"):
         problem = t.problem
         costs = REGRESSION_COSTS if problem == "regression" else CLASSIFICATION_COSTS
-        more[2].selectbox("Cost function", costs, key="w_cost", format_func=name, help=HELP["cost"])
+        more[2].selectbox("Cost function", costs, **S.w("w_cost", costs), format_func=name, help=HELP["cost"])
     if not hidden(cfg, "batch"):
-        more[3].number_input("Batch size", 1, MAX_POINTS, key="w_batch", help=HELP["batch"])
+        more[3].number_input("Batch size", step=1, **S.w("w_batch"), help=HELP["batch"])
     if not hidden(cfg, "init"):
-        more[4].selectbox("Initialization", INIT_NAMES, key="w_init", format_func=name,
+        more[4].selectbox("Initialization", INIT_NAMES, **S.w("w_init", INIT_NAMES), format_func=name,
                           help=HELP["init"])
 
 
@@ -173,24 +173,25 @@ def data_column(cfg: Config, user_data: str | None) -> None:
         if user_data:
             st.caption(f"Training on your file **{user_data}**. Pick a dataset to go back.")
         if cfg.dataset in MULTICLASS_DATASETS:
-            st.slider("Classes", 2, 5, key="w_classes", help=HELP["classes"])
+            st.slider("Classes", 2, 5, **S.w("w_classes"), help=HELP["classes"])
         a, b = st.columns(2)
-        a.slider("Training data %", 10, 90, key="w_train", help=HELP["train"])
+        a.slider("Training data %", 10, 90, **S.w("w_train"), help=HELP["train"])
         if not hidden(cfg, "noise"):
-            b.slider("Noise", 0, 50, key="w_noise", help=HELP["noise"])
+            b.slider("Noise", 0, 50, **S.w("w_noise"), help=HELP["noise"])
     if not hidden(cfg, "features"):
-        st.pills("Input features", list(FEATURE_NAMES), selection_mode="multi", key="w_features",
+        st.pills("Input features", list(FEATURE_NAMES), selection_mode="multi",
+                 **S.w("w_features", param="default"),
                  format_func=lambda f: FEATURE_LABELS.get(f, f), help=HELP["features"],
                  width="stretch", wrap=True)
     if not hidden(cfg, "data"):
         with st.expander("More data settings"):
-            st.slider("Points", MIN_POINTS, MAX_POINTS, step=10, key="w_points", help=HELP["points"])
+            st.slider("Points", MIN_POINTS, MAX_POINTS, step=10, **S.w("w_points"), help=HELP["points"])
             if not hidden(cfg, "noise"):
-                st.slider("Label noise (%)", 0, 50, key="w_label_noise", help=HELP["label_noise"])
+                st.slider("Label noise (%)", 0, 50, **S.w("w_label_noise"), help=HELP["label_noise"])
             a, b = st.columns([1.4, 1], vertical_alignment="bottom")
-            a.number_input("Seed", 0, MAX_SEED, key="w_seed", help=HELP["seed"])
+            a.number_input("Seed", step=1, **S.w("w_seed"), help=HELP["seed"])
             b.button("New", key="pg_regen", icon=":material/casino:", on_click=S.regenerate,
                      help=HELP["regenerate"], width="stretch")
     a, b = st.columns(2)
-    a.toggle("Test data", key="w_show_test", help=HELP["show_test"])
-    b.toggle("Discretize", key="w_discretize", help=HELP["discretize"])
+    a.toggle("Test data", **S.w("w_show_test"), help=HELP["show_test"])
+    b.toggle("Discretize", **S.w("w_discretize"), help=HELP["discretize"])

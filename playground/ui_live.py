@@ -18,7 +18,7 @@ import streamlit as st
 from . import ui_state as S
 from .figures import (boundary_figure, boundary_values, loss_figure, network_figure,
                       neuron_maps, problem_kind)
-from .train import Trainer
+from .train import Trainer, divergence_message, guessing_message
 from .ui_controls import LIVE_FRAGMENT, SPEEDS, VIEW_HEIGHTS, run_buttons
 from .ui_network import params_text
 
@@ -110,7 +110,7 @@ def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
     snaps: list[dict] = []
     if playing and S.playing():
         record = (lambda: snaps.append(api[2](t))) if api else None
-        train_chunk(t, SPEEDS.get(ss.get("pg_speed", "fast"), 300), tick, record)
+        train_chunk(t, SPEEDS[S.pref("speed")], tick, record)
         if t.diverged:
             S.set_playing(False)
             st.rerun(scope="app")
@@ -130,7 +130,7 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
     live_view, playback_spec, _, points_spec = api
     sel = live_view(playback_spec(t, snaps), points_spec(t, cfg.show_test), key="pg_canvas",
                     discretize=cfg.discretize, show_test=cfg.show_test,
-                    height=VIEW_HEIGHTS.get(ss.get("pg_view"), 400))
+                    height=VIEW_HEIGHTS[S.pref("view")])
     _select(canvas_selection(sel), "canvas")
 
 
@@ -197,18 +197,20 @@ def _select(sel: str | None, source: str) -> None:
 
 
 def divergence_notice(t: Trainer) -> None:
-    """Say what happened, why it is likely, and offer the one-click fix."""
+    """Say what happened, why it is likely, and offer the one-click fix (which continues the
+    run); or flag a run that has stopped learning without stopping it."""
     if not t.diverged:
+        note = guessing_message(t)
+        if note:
+            st.warning(note, icon=":material/trending_flat:")
         return
-    lr = t.cfg.lr
-    lower = S.lower_rate(lr)
-    why = ("the learning rate is probably too high: each step overshoots the bottom of the "
-           "loss and the next one overshoots further") if lr >= 0.1 or t.cfg.optimizer == "sgd" else (
-        "the steps grew out of control; a lower learning rate or a smaller network usually helps")
     with st.container(border=True):
-        st.error(f"Training stopped at epoch {t.epoch}: {t.diverged}. With learning rate "
-                 f"{lr:g}, {why}. The last good weights are kept; nothing broken is drawn.",
-                 icon=":material/warning:")
-        st.button(f"Lower the learning rate to {lower:g} and continue", key="pg_lower_lr",
-                  on_click=S.apply_lower_rate, type="primary",
-                  help="Smaller steps: the run continues from the last good weights.")
+        st.error(divergence_message(t), icon=":material/warning:")
+        if t.stop.cause in ("learning_rate", "stuck"):
+            lower = S.lower_rate(t.cfg.lr)
+            st.button(f"Lower the learning rate to {lower:g} and continue", key="pg_lower_lr",
+                      on_click=S.apply_lower_rate, type="primary",
+                      help="Smaller steps: the run continues from the kept weights.")
+        elif t.stop.cause == "edited_weight":
+            st.button("Continue from the kept weights", key="pg_continue", type="primary",
+                      on_click=S.continue_run, help="Train on from the weights that were kept.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import ui_state as S
-from .config import ACTIVATION_NAMES, MAX_LAYERS, MAX_NEURONS, Config
+from .config import ACTIVATION_NAMES, Config
 from .figures import unit_figure, unit_name
 from .ui_controls import hidden, name
 from .ui_help import HELP
@@ -25,9 +25,9 @@ def network_editor(cfg: Config, t) -> None:
                       vertical_alignment="bottom")
     if wide:
         cols = cols + st.columns([1.3, 1, 5], gap="small", vertical_alignment="center")[:2]
-    cols[0].number_input("Hidden layers", 0, MAX_LAYERS, key="w_depth", help=HELP["depth"])
+    cols[0].number_input("Hidden layers", step=1, **S.w("w_depth"), help=HELP["depth"])
     for i in range(n):
-        cols[i + 1].number_input(f"Layer {i + 1}", 1, MAX_NEURONS, key=f"w_width_{i}",
+        cols[i + 1].number_input(f"Layer {i + 1}", step=1, **S.w(f"w_width_{i}"),
                                  help=HELP["width"])
     if not n:
         cols[1].caption("No hidden layer: one weighted sum of the inputs, so a straight "
@@ -38,9 +38,9 @@ def network_editor(cfg: Config, t) -> None:
         with cols[-2].popover(f"Activations: {label}", width="stretch",
                               help="Choose an activation for each hidden layer."):
             for i in range(n):
-                st.selectbox(f"Layer {i + 1}", ACTIVATION_NAMES, key=f"w_act_{i}",
+                st.selectbox(f"Layer {i + 1}", ACTIVATION_NAMES, **S.w(f"w_act_{i}", ACTIVATION_NAMES),
                              format_func=name, help=HELP["layer_act"])
-    cols[-1].toggle("Residual", key="w_residual", help=HELP["residual"])
+    cols[-1].toggle("Residual", **S.w("w_residual"), help=HELP["residual"])
 
 
 def params_text(t) -> str:

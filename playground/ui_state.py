@@ -16,7 +16,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
-                     MAX_NEURONS, REGRESSION_COSTS, Config, parse_query, to_params, validate)
+                     MAX_POINTS, MAX_SEED,
+                     MAX_NEURONS, REGRESSION_COSTS, Config, check_value, parse_query, to_params,
+                     validate)
 from .data import DataError, read_csv
 from .model_io import ModelError, load_model
 from .train import USER_SCALE, Trainer, change_kind, user_dataset
@@ -89,17 +91,88 @@ def apply_widgets(cfg: Config, changed: dict[str, Any]) -> Config:
     return validate(new)[0]
 
 
-def _write_widgets(cfg: Config) -> None:
-    for key, value in to_widgets(cfg).items():
-        if ss.get(key, None) != value or key not in ss:
-            ss[key] = value
-
-
 def set_config(cfg: Config) -> None:
-    """Replace the page's config (call from a callback or before any widget is drawn)."""
-    cfg = validate(cfg)[0]
-    ss["pg_cfg"] = cfg
-    _write_widgets(cfg)
+    """Replace the page's config (from a callback, or before any widget is drawn). Widgets
+    whose value this changes get a new key in `sync` (see `widget_key`)."""
+    ss["pg_cfg"] = validate(cfg)[0]
+
+
+# ---------------------------------------------------------------- widget keys and values
+# Page preferences that are not part of a run's settings (not in the link).
+PREFS = {"pg_speed": "fast", "pg_view": "small"}
+
+
+def widget_key(base: str) -> str:
+    """The key a widget has in this run: `base`, or `base__N` once the page has changed the
+    widget's value N times from outside the widget (a link, a button, a value refused).
+
+    Measured in Chromium: the browser keeps the last value of a widget it is not showing (one
+    in a closed popover, or on the other tab) and sends it back with the next click, even after
+    the server set a new one; and a widget drawn again after a run without it starts at its
+    own default. A new key makes a new widget that starts at the value the page gives it, and
+    whatever the browser remembers under the old key is ignored."""
+    n = ss.get("pg_ver", {}).get(base, 0)
+    return f"{base}__{n}" if n else base
+
+
+def shown(base: str) -> Any:
+    """The value the widget `base` shows (from the config, or the page preferences)."""
+    return ss["pg_shown"][base]
+
+
+def _targets(cfg: Config) -> dict[str, Any]:
+    return {**to_widgets(cfg), **{k: ss["pg_prefs"][k] for k in PREFS}}
+
+
+def _check(base: str, value: Any, cfg: Config) -> bool:
+    """Whether a value the browser sent for widget `base` is one the widget can hold (a crafted
+    websocket message can send anything)."""
+    if base in PREFS:
+        return value in PREF_CHOICES[base]
+    if base.startswith("w_act_"):
+        return value in ACTIVATION_NAMES
+    if base.startswith("w_width_"):
+        return _whole(value, 1, MAX_NEURONS)
+    if base == "w_depth":
+        return _whole(value, 0, MAX_LAYERS)
+    if base == "w_problem":
+        return value in ("classification", "regression")
+    if base == "w_activation":
+        return value in ACTIVATION_NAMES or value == MIXED
+    if base == "w_features":
+        return isinstance(value, list) and all(f in FEATURE_NAMES for f in value)
+    if base == "w_tab":
+        return value in TAB_LABELS.values()
+    return check_value(base[2:], value)[0]
+
+
+# Number boxes have no bounds in the browser (it would keep an out-of-range entry on screen
+# and never send it): the page clamps what is typed to these and says so.
+NUMBER_BOUNDS = {"w_batch": ("Batch size", 1, MAX_POINTS), "w_seed": ("Seed", 0, MAX_SEED),
+                 "w_depth": ("Hidden layers", 0, MAX_LAYERS)}
+
+
+def _clamped(base: str, v: Any) -> Any:
+    if base.startswith("w_width_"):
+        label, lo, hi = f"Layer {int(base[8:]) + 1}", 1, MAX_NEURONS
+    elif base in NUMBER_BOUNDS:
+        label, lo, hi = NUMBER_BOUNDS[base]
+    else:
+        return v
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or v != v or lo <= v <= hi:
+        return v
+    ss["pg_flash"] = f"{label}: {v:g} is out of range ({lo:,} to {hi:,}); using {min(max(v, lo), hi):,}."
+    return type(v)(min(max(v, lo), hi))
+
+
+def _whole(v: Any, lo: int, hi: int) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and lo <= v <= hi \
+        and float(v).is_integer()
+
+
+SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}   # epochs per second while playing
+VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}   # pixels of the live view
+PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS)}
 
 
 class Controls:
@@ -138,28 +211,46 @@ def init_session() -> None:
     ss["pg_sel"] = None
     ss["pg_upload_n"] = 0
     ss["pg_user_data"] = None
-    ss.setdefault("pg_speed", "fast")
-    ss.setdefault("pg_view", "small")
+    ss["pg_prefs"] = dict(PREFS)
+    ss["pg_ver"] = {}
     set_config(cfg)
+    ss["pg_shown"] = _targets(ss["pg_cfg"])
 
 
 def sync() -> Config:
-    """Fold widget changes into the config, write the config back to the widgets."""
+    """Fold the widgets the user changed into the config; give every widget whose value the
+    page changed from outside a new key (`widget_key`). Only widgets drawn in the last run are
+    in session state (Streamlit drops the others), so a widget that was not drawn is never
+    read; values a widget cannot hold are ignored."""
     init_session()
-    cfg = ss["pg_cfg"]
-    shown = to_widgets(cfg)
-    changed = {k: ss[k] for k, v in shown.items() if k in ss and ss[k] != v}
+    cfg, before = ss["pg_cfg"], ss["pg_shown"]
+    sent = {b: ss[widget_key(b)] for b in before if widget_key(b) in ss}
+    changed = {b: _clamped(b, v) for b, v in sent.items() if v != before[b]}
+    changed = {b: v for b, v in changed.items() if v != before[b] and _check(b, v, cfg)}
+    prefs = {b: changed.pop(b) for b in PREFS if b in changed}
+    ss["pg_prefs"].update(prefs)
     if changed:
         if changed.get("w_features") == []:
             ss["pg_flash"] = "A network needs at least one input: keeping the last one."
         cfg = apply_widgets(cfg, changed)
     set_config(cfg)
+    after = _targets(ss["pg_cfg"])
+    ver = ss["pg_ver"]
+    for b, v in after.items():
+        if v != sent.get(b, before.get(b)):  # the browser shows something else
+            ver[b] = ver.get(b, 0) + 1
+    ss["pg_shown"] = after
     return ss["pg_cfg"]
 
 
-def write_url(cfg: Config) -> None:
+def pref(name: str) -> str:
+    """A page preference: 'speed' or 'view'."""
+    return ss["pg_prefs"][f"pg_{name}"]
+
+
+def write_url(cfg: Config, force: bool = False) -> None:
     params = to_params(cfg)
-    if st.query_params.to_dict() != params:
+    if st.query_params.to_dict() != params or force:
         st.query_params.from_dict(params)
 
 
@@ -243,9 +334,17 @@ def lower_rate(lr: float) -> float:
 
 
 def apply_lower_rate() -> None:
+    """The divergence notice's fix: the next lower learning rate, and the run goes on."""
     cfg = ss["pg_cfg"]
     set_config(cfg.replace(lr=lower_rate(cfg.lr)))
-    trainer().adopt(ss["pg_cfg"])
+    continue_run()
+
+
+def continue_run() -> None:
+    """Clear a stop (the kept weights stay) and play on, unless the run cannot train."""
+    t = trainer()
+    t.adopt(ss["pg_cfg"])
+    set_playing(not t.diverged)
 
 
 def keep_display(new: Config, current: Config) -> Config:
@@ -332,3 +431,13 @@ def parameter_value(sel: str) -> float | None:
         return float(trainer().net.W[l][j, col])
     except (IndexError, ValueError, AttributeError):
         return None
+
+
+def w(base: str, options: list | tuple | None = None, param: str = "value") -> dict[str, Any]:
+    """The `key` and starting value of widget `base`, as keyword arguments: the widget is
+    written from the config, never the other way round. `options`: the widget takes an
+    `index` into them (selectbox); `param`: the name of the widget's value argument."""
+    v = shown(base)
+    if options is not None:
+        return {"key": widget_key(base), "index": list(options).index(v) if v in options else 0}
+    return {"key": widget_key(base), param: v}

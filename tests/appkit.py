@@ -50,3 +50,16 @@ def trainer(at: AppTest) -> Trainer:
 
 def keys(at: AppTest, kind: str) -> set:
     return {w.key for w in at.get(kind)}
+
+
+def widget(at: AppTest, kind: str, name: str):
+    """The widget of this kind whose key is `name`, or `name__N` (the page gives a widget a new
+    key each time it changes its value from outside: ui_state.widget_key)."""
+    found = [w for w in at.get(kind) if w.key == name or (w.key or "").startswith(name + "__")]
+    assert found, f"no {kind} with key {name}"
+    return found[-1]
+
+
+def base_keys(at: AppTest, kind: str) -> set:
+    """The widgets' keys without their version suffix."""
+    return {(w.key or "").split("__")[0] for w in at.get(kind)}

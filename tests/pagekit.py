@@ -13,6 +13,12 @@ IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testi
         " [data-testid=stStatusWidgetRunningManIcon]')")
 
 
+def key(name: str) -> str:
+    """A CSS selector for the widget with key `name`: the page gives a widget a new key
+    (`name__N`) each time it changes its value from outside (ui_state.widget_key)."""
+    return f':is(.st-key-{name}, [class*="st-key-{name}__"])'
+
+
 def wait_idle(page, timeout: float = 20.0) -> None:
     """Until Streamlit reports no script running."""
     page.wait_for_function(IDLE, timeout=timeout * 1000)
@@ -44,8 +50,8 @@ def wait_epoch(page, predicate, timeout: float = 20.0) -> int:
     raise AssertionError(f"epoch counter stuck at {status_text(page)!r}")
 
 
-def click(page, key: str) -> None:
-    page.locator(f".st-key-{key} button:visible").first.click()
+def click(page, name: str) -> None:
+    page.locator(f"{key(name)} button:visible").first.click()
 
 
 def step(page, times: int = 1, idle: bool = False) -> int:
@@ -59,7 +65,7 @@ def step(page, times: int = 1, idle: bool = False) -> int:
     return epoch(page)
 
 
-def select_option(page, key: str, option: str) -> None:
-    page.locator(f".st-key-{key} [role=combobox]").click()
+def select_option(page, name: str, option: str) -> None:
+    page.locator(f"{key(name)} [role=combobox]:visible").first.click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)

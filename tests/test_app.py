@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from appkit import APP, counter, keys, page, run, step, trainer, url
+from appkit import APP, base_keys, counter, keys, page, run, step, trainer, url, widget
 from playground.config import parse_query
 from playground.data import dataset_to_csv
 from playground.model_io import model_json
@@ -21,11 +21,11 @@ def test_defaults_load_with_an_empty_url():
     at = page()
     assert url(at) == {}
     assert "Epoch 000,000" in counter(at)
-    assert at.selectbox(key="w_lr").value == 0.03
-    assert at.selectbox(key="w_activation").value == "tanh"
-    assert at.number_input(key="w_depth").value == 2
-    assert [at.number_input(key=f"w_width_{i}").value for i in range(2)] == [4, 2]
-    assert at.button_group(key="w_features").value == ["x1", "x2"]
+    assert widget(at, "selectbox", "w_lr").value == 0.03
+    assert widget(at, "selectbox", "w_activation").value == "tanh"
+    assert widget(at, "number_input", "w_depth").value == 2
+    assert [widget(at, "number_input", f"w_width_{i}").value for i in range(2)] == [4, 2]
+    assert widget(at, "button_group", "w_features").value == ["x1", "x2"]
     assert not at.warning
     assert trainer(at).cfg == parse_query("")[0]
 
@@ -47,18 +47,18 @@ DEEP = {"dataset": "xor", "layers": "8,3", "activation": "relu", "lr": "0.1", "o
 def test_deep_link_sets_widgets_run_and_url():
     at = page(**DEEP)
     assert url(at) == DEEP  # read, then written back unchanged
-    assert at.selectbox(key="w_lr").value == 0.1
-    assert at.selectbox(key="w_activation").value == "relu"
-    assert at.selectbox(key="w_optimizer").value == "adam"
-    assert at.selectbox(key="w_cost").value == "cross_entropy"
-    assert at.selectbox(key="w_reg").value == "l2"
-    assert at.selectbox(key="w_reg_rate").value == 0.01
-    assert at.number_input(key="w_batch").value == 20
-    assert at.number_input(key="w_seed").value == 42
-    assert at.slider(key="w_noise").value == 10
-    assert at.toggle(key="w_show_test").value is True
-    assert [at.number_input(key=f"w_width_{i}").value for i in range(2)] == [8, 3]
-    assert at.button_group(key="w_features").value == ["x1", "x2", "x1x2"]
+    assert widget(at, "selectbox", "w_lr").value == 0.1
+    assert widget(at, "selectbox", "w_activation").value == "relu"
+    assert widget(at, "selectbox", "w_optimizer").value == "adam"
+    assert widget(at, "selectbox", "w_cost").value == "cross_entropy"
+    assert widget(at, "selectbox", "w_reg").value == "l2"
+    assert widget(at, "selectbox", "w_reg_rate").value == 0.01
+    assert widget(at, "number_input", "w_batch").value == 20
+    assert widget(at, "number_input", "w_seed").value == 42
+    assert widget(at, "slider", "w_noise").value == 10
+    assert widget(at, "toggle", "w_show_test").value is True
+    assert [widget(at, "number_input", f"w_width_{i}").value for i in range(2)] == [8, 3]
+    assert widget(at, "button_group", "w_features").value == ["x1", "x2", "x1x2"]
     t = trainer(at)
     assert t.cfg == parse_query(DEEP)[0]
     assert t.net.sizes == [3, 8, 3, 1]
@@ -66,26 +66,26 @@ def test_deep_link_sets_widgets_run_and_url():
 
 def test_widget_changes_are_written_to_the_url_and_defaults_dropped():
     at = page()
-    at.selectbox(key="w_lr").select(0.3)
-    at.selectbox(key="w_optimizer").select("momentum")
+    widget(at, "selectbox", "w_lr").select(0.3)
+    widget(at, "selectbox", "w_optimizer").select("momentum")
     run(at)
     assert url(at) == {"lr": "0.3", "optimizer": "momentum"}
-    at.number_input(key="w_depth").set_value(3)
+    widget(at, "number_input", "w_depth").set_value(3)
     run(at)
     assert url(at)["layers"] == "4,2,2"
-    at.number_input(key="w_width_2").set_value(6)
-    at.slider(key="w_noise").set_value(25)
+    widget(at, "number_input", "w_width_2").set_value(6)
+    widget(at, "slider", "w_noise").set_value(25)
     run(at)
     assert url(at) == {"lr": "0.3", "optimizer": "momentum", "layers": "4,2,6", "noise": "25"}
-    at.selectbox(key="w_lr").select(0.03)
+    widget(at, "selectbox", "w_lr").select(0.03)
     run(at)
     assert "lr" not in url(at)
 
 
 def test_a_link_value_off_the_menu_is_kept():
     at = page(lr="0.05", reg="l1", reg_rate="0.2", points="523")
-    assert at.selectbox(key="w_lr").value == 0.05
-    assert at.selectbox(key="w_reg_rate").value == 0.2
+    assert widget(at, "selectbox", "w_lr").value == 0.05
+    assert widget(at, "selectbox", "w_reg_rate").value == 0.2
     assert url(at) == {"lr": "0.05", "reg": "l1", "reg_rate": "0.2", "points": "523"}
 
 
@@ -120,7 +120,7 @@ def test_pasting_a_link_loads_it_and_lists_unreadable_settings():
     run(at)
     cfg = trainer(at).cfg
     assert (cfg.dataset, cfg.layers, cfg.activation, cfg.batch) == ("spiral", (6,), ("sigmoid",), 7)
-    assert at.selectbox(key="w_activation").value == "sigmoid"
+    assert widget(at, "selectbox", "w_activation").value == "sigmoid"
     assert any("lr" in w.value for w in at.warning)
     assert url(at)["dataset"] == "spiral"
 
@@ -144,18 +144,18 @@ def test_reset_rule_follows_change_kind():
     step(at)
     t = trainer(at)
     X = t.data.X_train.copy()
-    at.selectbox(key="w_lr").select(0.1)          # live: the run goes on
-    at.number_input(key="w_batch").set_value(5)
+    widget(at, "selectbox", "w_lr").select(0.1)          # live: the run goes on
+    widget(at, "number_input", "w_batch").set_value(5)
     run(at)
     assert trainer(at) is t and t.epoch == 1 and t.cfg.lr == 0.1 and t.cfg.batch == 5
-    at.toggle(key="w_discretize").set_value(True)  # display only
+    widget(at, "toggle", "w_discretize").set_value(True)  # display only
     run(at)
     assert trainer(at) is t and t.epoch == 1
-    at.number_input(key="w_width_0").set_value(5)  # model: same data, new weights
+    widget(at, "number_input", "w_width_0").set_value(5)  # model: same data, new weights
     run(at)
     t2 = trainer(at)
     assert t2 is not t and t2.epoch == 0 and np.array_equal(t2.data.X_train, X)
-    at.slider(key="w_noise").set_value(20)         # data: new data
+    widget(at, "slider", "w_noise").set_value(20)         # data: new data
     run(at)
     t3 = trainer(at)
     assert t3 is not t2 and not np.array_equal(t3.data.y_train, t2.data.y_train) or \
@@ -167,11 +167,11 @@ def test_dataset_buttons_problem_type_and_regenerate():
     at.button(key="pg_ds_spiral").click()
     run(at)
     assert url(at) == {"dataset": "spiral"}
-    assert "w_classes" in keys(at, "slider")
-    at.button_group(key="w_problem").set_value("regression")
+    assert "w_classes" in base_keys(at, "slider")
+    widget(at, "button_group", "w_problem").set_value("regression")
     run(at)
     assert trainer(at).problem == "regression"
-    assert at.selectbox(key="w_cost").options == ["Squared error (TFP)", "Mean squared error",
+    assert widget(at, "selectbox", "w_cost").options == ["Squared error (TFP)", "Mean squared error",
                                                   "Mean absolute error", "Huber"]
     seed = trainer(at).cfg.seed
     at.button(key="pg_regen").click()
@@ -181,33 +181,33 @@ def test_dataset_buttons_problem_type_and_regenerate():
 
 def test_features_and_per_layer_activations():
     at = page()
-    at.button_group(key="w_features").set_value(["x1", "x2", "x1sq", "x2sq"])
+    widget(at, "button_group", "w_features").set_value(["x1", "x2", "x1sq", "x2sq"])
     run(at)
     assert url(at) == {"features": "x1,x2,x1sq,x2sq"}
     assert trainer(at).net.sizes[0] == 4
-    at.button_group(key="w_features").set_value([])  # a network needs an input: refused
+    widget(at, "button_group", "w_features").set_value([])  # a network needs an input: refused
     run(at)
     assert trainer(at).cfg.features == ("x1", "x2", "x1sq", "x2sq")
-    at.selectbox(key="w_act_1").select("relu")
+    widget(at, "selectbox", "w_act_1").select("relu")
     run(at)
     assert url(at)["activation"] == "tanh,relu"
-    assert at.selectbox(key="w_activation").value == "per layer"
-    at.selectbox(key="w_activation").select("sigmoid")
+    assert widget(at, "selectbox", "w_activation").value == "per layer"
+    widget(at, "selectbox", "w_activation").select("sigmoid")
     run(at)
     assert url(at)["activation"] == "sigmoid"
-    assert at.selectbox(key="w_act_0").value == at.selectbox(key="w_act_1").value == "sigmoid"
+    assert widget(at, "selectbox", "w_act_0").value == widget(at, "selectbox", "w_act_1").value == "sigmoid"
 
 
 def test_hide_removes_named_controls():
     at = page(hide="lr,data,share,lab,activation")
-    assert "w_lr" not in keys(at, "selectbox") and "w_activation" not in keys(at, "selectbox")
-    assert "w_optimizer" in keys(at, "selectbox")
+    assert "w_lr" not in base_keys(at, "selectbox") and "w_activation" not in keys(at, "selectbox")
+    assert "w_optimizer" in base_keys(at, "selectbox")
     assert not {k for k in keys(at, "button") if k.startswith("pg_ds_")}
     assert "pg_link_text" not in keys(at, "text_input")
     assert not at.tabs
     assert url(at) == {"hide": "lr,data,share,lab,activation"}
     at = page(hide="learning,files")
-    assert not {"w_lr", "w_optimizer", "w_cost", "w_init"} & keys(at, "selectbox")
+    assert not {"w_lr", "w_optimizer", "w_cost", "w_init"} & base_keys(at, "selectbox")
     assert "pg_dl_model" not in {w.key for w in at.get("download_button")}
 
 
@@ -222,6 +222,7 @@ def test_divergence_pauses_explains_and_offers_a_lower_rate():
     at.button(key="pg_lower_lr").click()
     run(at)
     assert url(at)["lr"] == "1.0" and not trainer(at).diverged and trainer(at) is t
+    assert at.session_state["pg_ctl"].playing  # "continue" continues
     assert all(math.isfinite(v) for v in t.history.train_loss)
 
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
-from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, losses, select_option, step,
+from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, key, losses, select_option, step,
                      wait_epoch, wait_idle)
 
 # The live view's canvases, also inside the component's shadow root.
@@ -158,9 +158,9 @@ def test_share_link_reproduces_settings_and_run(app_url, new_page, artifacts):
     assert link.startswith(app_url + "/?")
     b = open_app(new_page(), app_url, link.split("?", 1)[1])
     # Polled (the page fills in its widgets while it renders): fails if they never show the link's values.
-    expect(b.locator(".st-key-w_optimizer input")).to_have_value("Momentum", timeout=20_000)
-    expect(b.locator(".st-key-w_lr input")).to_have_value("0.1", timeout=20_000)
-    expect(b.locator(".st-key-w_width_0 input")).to_have_value("5", timeout=20_000)
+    expect(b.locator(f"{key('w_optimizer')} input")).to_have_value("Momentum", timeout=20_000)
+    expect(b.locator(f"{key('w_lr')} input")).to_have_value("0.1", timeout=20_000)
+    expect(b.locator(f"{key('w_width_0')} input")).to_have_value("5", timeout=20_000)
     wait_idle(b)
     step(b, 5)
     assert losses(b) == loss_a
@@ -180,7 +180,7 @@ def test_model_download_and_upload_round_trip(app_url, new_page, artifacts):
     b.get_by_text("Loaded the model").wait_for(timeout=LOAD_TIMEOUT)
     wait_epoch(b, lambda e: e == 4)
     assert losses(b) == loss_a
-    assert b.locator(".st-key-w_width_0 input").input_value() == "6"
+    assert b.locator(f"{key('w_width_0')} input").input_value() == "6"
     b.screenshot(path=str(artifacts / "model-uploaded.png"))
 
 
@@ -239,4 +239,6 @@ def test_divergence_pauses_and_offers_a_lower_rate(app_url, new_page, artifacts)
     page.wait_for_function("() => location.search.includes('lr=1')", timeout=20_000)
     wait_idle(page)
     assert page.locator("text=Training stopped at epoch").count() == 0
-    assert epoch(page) == stopped  # the run goes on from the last good weights
+    # "continue" continues: the run plays on from the kept weights (it stayed paused before)
+    page.locator(".st-key-pg_pause button:visible").wait_for(timeout=20_000)
+    wait_epoch(page, lambda e: e > stopped + 5)

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from conftest import start_app, stop_app
-from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, losses, select_option, step,
+from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, key, losses, select_option, step,
                      wait_epoch, wait_idle)
 from playground.config import parse_query, to_params
 from playground.train import Trainer
@@ -66,7 +66,7 @@ def open_app(page, url: str, query: str = ""):
 
 def shown_settings(page) -> dict:
     """What the page shows of its settings: URL query, share link query, some widgets."""
-    value = lambda key: page.locator(f".st-key-{key} input").first.input_value()  # noqa: E731
+    value = lambda name: page.locator(f"{key(name)} input").first.input_value()  # noqa: E731
     link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
     return {"url": dict(parse_qsl(urlsplit(page.url).query)),
             "link": dict(parse_qsl(urlsplit(link).query)),

@@ -1,0 +1,86 @@
+"""What a first-time visitor does in the real page (Debian's Chromium): the settings survive a
+trip to the Depth Lab and a closed popover, values the run refuses never stay on screen.
+
+Screenshots go to tests/artifacts/ (look at them)."""
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs
+
+from playwright.sync_api import expect
+
+from pagekit import EPOCH, LOAD_TIMEOUT, STATUS, key, select_option, wait_idle
+
+
+def open_app(page, url: str, query: str = ""):
+    page.goto(f"{url}/{'?' + query if query else ''}")
+    page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page)
+    return page
+
+
+def query(page) -> dict[str, str]:
+    """The address bar's query (`page.url` can lag behind the page's history.pushState)."""
+    search = page.evaluate("location.search").lstrip("?")
+    return {k: v[0] for k, v in parse_qs(search, keep_blank_values=True).items()}
+
+
+def wait_query(page, want: dict[str, str], timeout: float = 20.0) -> dict[str, str]:
+    end = time.time() + timeout
+    while time.time() < end and query(page) != want:
+        time.sleep(0.1)
+    return query(page)
+
+
+def test_a_depth_lab_sweep_keeps_the_playground_settings(app_url, new_page, artifacts):
+    """Widgets that were not drawn while the Lab tab was open came back at their minimum
+    values, and the next click wrote them into the run (points=50&train=10&layers=&batch=1)."""
+    page = open_app(new_page(1440, 900), app_url, "dataset=xor&layers=6,3&lr=0.1&lab_depths=0,1&lab_epochs=20")
+    page.get_by_role("tab", name="Depth Lab").click()
+    wait_idle(page)
+    page.locator(".st-key-lab_run button:visible").first.click()
+    page.locator(".st-key-lab_fig_grid .main-svg").first.wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Playground").click()
+    wait_idle(page)
+    select_option(page, "w_lr", "0.3")
+    got = wait_query(page, {"dataset": "xor", "layers": "6,3", "lr": "0.3", "lab_depths": "0,1",
+                            "lab_epochs": "20"})
+    page.screenshot(path=str(artifacts / "visitor-after-lab.png"))
+    assert got == {"dataset": "xor", "layers": "6,3", "lr": "0.3", "lab_depths": "0,1",
+                   "lab_epochs": "20"}
+    expect(page.locator(f"{key('pg_speed')} input")).to_have_value("fast (400/s)")
+    assert page.locator("[data-testid=stToast]").filter(has_text="at least one input").count() == 0
+
+
+def test_one_activation_for_all_layers_is_not_undone(app_url, new_page):
+    """Layer 2 = ReLU in the popover, close it, Activation = Sigmoid, then toggle Residual:
+    the closed popover's widgets sent back tanh, ReLU, tanh."""
+    page = open_app(new_page(1440, 900), app_url, "layers=4,4,4")
+    page.get_by_role("button", name="Activations").click()
+    select_option(page, "w_act_1", "ReLU")
+    wait_query(page, {"layers": "4,4,4", "activation": "tanh,relu,tanh"})
+    page.keyboard.press("Escape")
+    select_option(page, "w_activation", "Sigmoid")
+    assert wait_query(page, {"layers": "4,4,4", "activation": "sigmoid"}) == \
+        {"layers": "4,4,4", "activation": "sigmoid"}
+    page.locator(f"{key('w_residual')} label").first.click()
+    want = {"layers": "4,4,4", "activation": "sigmoid", "residual": "1"}
+    assert wait_query(page, want) == want
+
+
+def test_a_refused_value_does_not_stay_on_screen(app_url, new_page):
+    """Typing 40 neurons (the most is 32) or batch 0 left the typed text on screen while the
+    run used 32 / 1; and the batch widget showed 500 with only 250 training points."""
+    page = open_app(new_page(1440, 900), app_url, "batch=500")
+    batch = page.locator(f"{key('w_batch')} input").first
+    expect(batch).to_have_value("250")  # 50 % of 500 points train
+    batch.fill("0")
+    batch.press("Enter")
+    wait_idle(page)
+    expect(page.locator(f"{key('w_batch')} input").first).to_have_value("1", timeout=10_000)
+    width = page.locator(f"{key('w_width_0')} input").first
+    width.fill("40")
+    width.press("Enter")
+    wait_idle(page)
+    expect(page.locator(f"{key('w_width_0')} input").first).to_have_value("32", timeout=10_000)
+    assert query(page).get("layers") == "32,2"
