@@ -6,14 +6,21 @@
 The parallel pass uses joblib's loky processes (one per core) and includes starting them,
 so it is what a user waits for the first time. Target: ≤ 5 s in parallel on 2 cores.
 With PLAYGROUND_DASK_SCHEDULER set, a third pass times the Dask cluster.
+A last pass starts a sweep of long runs (width 32, batch 1), stops it once the workers are
+busy and prints how long the stop took and the CPU the workers used after it (target: about
+a second, and no worker left busy).
+The CPU budget of a click does not apply here (budget=None: this is local use).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -26,8 +33,39 @@ TARGET_S = 5.0
 
 def timed(cfg, depths, seeds, epochs, backend, n_jobs=None):
     t = time.perf_counter()
-    out = run_sweep(cfg, depths, seeds, epochs, backend=backend, n_jobs=n_jobs)
+    out = run_sweep(cfg, depths, seeds, epochs, backend=backend, n_jobs=n_jobs, budget=None)
     return time.perf_counter() - t, out
+
+
+def workers_cpu() -> float:
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def stop_pass(n_jobs=None) -> tuple[float, float, float]:
+    """(seconds from stop() to the return, worker CPU seconds in that time, worker CPU
+    seconds over the next second)."""
+    stop = threading.Event()
+    cfg = Config(points=500, batch=1, lab_width=32)
+    t = threading.Thread(target=run_sweep, args=(cfg, [4, 8], 2, 3000), daemon=True,
+                         kwargs=dict(backend="processes", n_jobs=n_jobs, budget=None,
+                                     should_stop=stop.is_set))
+    base = workers_cpu()
+    t.start()
+    while workers_cpu() - base < 2.0:
+        time.sleep(0.05)
+    cpu0, t0 = workers_cpu(), time.perf_counter()
+    stop.set()
+    t.join()
+    took, cpu1 = time.perf_counter() - t0, workers_cpu()
+    time.sleep(1.0)
+    return took, cpu1 - cpu0, workers_cpu() - cpu1
 
 
 def strip(results):
@@ -63,6 +101,9 @@ def main() -> int:
         print(f"dask ({os.environ[DASK_ENV]}): {t_dask:6.2f} s   speed-up {t_serial / t_dask:.2f}×")
         same = same and strip(dask) == strip(serial)
     print(f"identical results across backends: {same}")
+    took, during, after = stop_pass(a.n_jobs)
+    print(f"stop while every worker is mid-run: returned in {took:.2f} s, workers used "
+          f"{during:.2f} CPU-s meanwhile and {after:.2f} CPU-s in the next second")
     print(f"target ≤ {TARGET_S:g} s parallel: {'met' if t_par <= TARGET_S else 'MISSED'}")
     return 0 if same else 1
 

@@ -163,7 +163,7 @@ def sweep(args) -> list[dict]:
         raise UsageError("--seeds must be from 1 to 10")
     if args.width is not None and not 1 <= args.width <= 32:
         raise UsageError("--width must be from 1 to 32")
-    return run_sweep(cfg, depths, args.seeds, args.epochs, width=args.width)
+    return run_sweep(cfg, depths, args.seeds, args.epochs, width=args.width, budget=None)  # local use: no per-click budget
 
 
 def _fmt(v) -> str:

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .figures_lab import (VARIANT_COLOURS, _depth_axis, _empty, _fmt, _spread_trace, _values,
-                          depth_colour, depth_label, log_ticks)
+                          depth_colour, depth_label, log_ticks, wrap_title)
 
 
 # ---------------------------------------------------------------- gradient flow
@@ -52,11 +52,14 @@ def gradient_flow(results: Sequence[Mapping], title: str | None = None) -> go.Fi
                                      hovertext=text, hoverinfo="text"), row=1, col=col)
     fig.update_yaxes(type="log", **log_ticks(_values(results, "grad_norms_init", "grad_norms_final")))
     fig.update_yaxes(title_text="gradient norm", row=1, col=1)
-    fig.update_xaxes(title_text="weight layer (1 = input side)", dtick=1 if longest <= 12 else None,
-                     range=[0.5, longest + 0.5])
-    fig.update_layout(height=360, margin=dict(l=10, r=10, t=60 if title else 40, b=10),
+    fig.update_xaxes(dtick=1 if longest <= 12 else None, range=[0.5, longest + 0.5])
+    fig.update_xaxes(title_text="weight layer (1 = input)", row=1, col=1)
+    fig.update_xaxes(title_text="weight layer", row=1, col=2)
+    # the legend below the charts: at its right it took a third of a phone's width
+    fig.update_layout(height=400, margin=dict(l=10, r=10, t=60 if title else 40, b=10),
                       title=dict(text=title, font=dict(size=14)) if title else None,
-                      legend=dict(title_text="depth"), hovermode="closest")
+                      legend=dict(title_text="depth", orientation="h", y=-0.22, x=0,
+                                  yanchor="top"), hovermode="closest")
     return fig
 
 
@@ -69,9 +72,11 @@ def residual_compare(plain: Sequence[Mapping], residual: Sequence[Mapping],
         return _empty("Run the sweep with the residual comparison on.")
     depths = sorted({r["depth"] for r in list(plain) + list(residual)})
     metric = "test_accuracy" if classification else "test_loss"
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=[
+    titles = [wrap_title(t, 22) for t in (  # side by side on a phone too
         "Final test accuracy" if classification else "Final test loss (log scale)",
-        "First layer's gradient at init (log scale)"])
+        "First layer's gradient at init (log scale)")]
+    lines = max(t.count("<br>") + 1 for t in titles)
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=titles)
     for name, rs in (("plain", plain), ("residual", residual)):
         colour = VARIANT_COLOURS[name]
         label = "without residual" if name == "plain" else "with residual"
@@ -87,6 +92,6 @@ def residual_compare(plain: Sequence[Mapping], residual: Sequence[Mapping],
         fig.update_yaxes(type="log", row=1, col=1, **log_ticks(_values(both, "test_loss")))
     fig.update_yaxes(type="log", row=1, col=2,
                      **log_ticks([(r.get("grad_norms_init") or [None])[0] for r in both]))
-    fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10),
+    fig.update_layout(height=320 + 20 * lines, margin=dict(l=10, r=10, t=20 + 20 * lines, b=10),
                       legend=dict(orientation="h", y=-0.25, x=0), hovermode="closest")
     return fig

@@ -8,6 +8,7 @@ opposite directions in Python plotly and plotly.js).
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from typing import Mapping, Sequence
 
@@ -289,15 +290,37 @@ def ab_boundaries(grids: Sequence[np.ndarray], titles: Sequence[str], kind: str 
                   n_classes: int = 2, points: tuple | None = None) -> go.Figure:
     """Two (or more) boundaries side by side over the same data."""
     n = len(grids)
-    fig = make_subplots(rows=1, cols=n, subplot_titles=list(titles), horizontal_spacing=0.04)
+    titles = [wrap_title(t) for t in titles]  # readable side by side on a phone too
+    lines = max([t.count("<br>") + 1 for t in titles] or [1])
+    fig = make_subplots(rows=1, cols=n, subplot_titles=titles, horizontal_spacing=0.04)
     for i, z in enumerate(grids):
         fig.add_trace(boundary_trace(np.asarray(z, dtype=np.float32), kind, n_classes), row=1, col=i + 1)
         if points is not None:
             fig.add_trace(points_trace(*points, kind), row=1, col=i + 1)
     _square_axes(fig, n)
-    fig.update_layout(height=360, showlegend=False, margin=dict(l=5, r=5, t=50, b=5),
-                      plot_bgcolor="white")
+    for a in fig.layout.annotations:
+        a.font = dict(size=12)
+    fig.update_layout(height=340 + 16 * lines, showlegend=False,
+                      margin=dict(l=5, r=5, t=20 + 16 * lines, b=5), plot_bgcolor="white")
     return fig
+
+
+def wrap_title(text: str, limit: int = 24) -> str:
+    """A title broken into lines of about `limit` characters (at " · ", spaces and after
+    commas), so two titles side by side fit a phone's width."""
+    lines, line = [], ""
+    for token in re.split(r"( · | |(?<=,))", text):
+        if not token:
+            continue
+        if token in (" · ", " "):
+            line += token
+        elif line.strip(" ·") and len(line) + len(token) > limit:
+            lines.append(line.rstrip(" ·"))
+            line = token
+        else:
+            line += token
+    lines.append(line.rstrip(" ·"))
+    return "<br>".join(lines)
 
 
 def ab_loss(histories: Mapping[str, Mapping[str, Sequence[float]]]) -> go.Figure:

@@ -1,5 +1,10 @@
 """The A/B compare of the Depth Lab tab: two settings trained in lockstep on the same data and
 seed, boundaries side by side and loss curves overlaid. State lives in `st.session_state` only.
+
+Also the Lab's Stop check (`interrupted`) and its chart options (`CHART_CONFIG`), shared with
+ui_lab.py. Every run is refused up front if its estimated CPU time is over the budget
+(`playground.sweep.cpu_budget`), and a Stop click or a closed tab ends it within a fraction of
+a second.
 """
 from __future__ import annotations
 
@@ -10,10 +15,13 @@ import streamlit as st
 
 from .config import ACTIVATION_NAMES, OPTIMIZER_NAMES, Config, to_query, validate
 from .figures_lab import ab_boundaries, ab_loss
-from .sweep import grid_points, problem_kind
+from .sweep import (AB_GRID, AB_LOWER, AB_SNAPSHOTS, BudgetError, cpu_budget,
+                    estimate_ab_seconds, grid_points, over_budget, problem_kind, run_ab)
 from .train import Trainer
 
-AB_GRID = 80
+# Plotly's toolbar floats over a chart's top edge, where the titles are (on a phone it covers
+# them); zoom by dragging and reset by double-click still work without it.
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 LR_VALUES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 AB_SETTINGS = {"depth": "number of hidden layers", "activation": "activation",
                "lr": "learning rate", "optimizer": "optimizer", "residual": "residual connections"}
@@ -34,7 +42,25 @@ HELP = {
                    "output, where the widths match).",
     "ab_epochs": "Epochs to train both networks, side by side, in lockstep.",
     "ab_run": "Train A and B together on the same data from the same seed.",
+    "ab_stop": "Stop the A/B run. The epochs trained so far stay on screen.",
 }
+
+
+def interrupted() -> bool:
+    """The Stop check of a run in this script, polled every few tenths of a second by the
+    sweep and A/B runners: Streamlit's own yield point, which raises its rerun or stop
+    exception when a click (Stop, or any other widget) or a closed tab asks this script run
+    to end. Returns False when nothing asked."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
+        check = get_run_yield_check()
+    except ImportError:  # pragma: no cover - another Streamlit: session state access yields too
+        check = None
+    if check is not None:
+        check()
+    else:  # pragma: no cover
+        _ = "lab__poll" in st.session_state
+    return False
 
 
 # ---------------------------------------------------------------- A/B compare
@@ -101,36 +127,57 @@ def render_ab(cfg: Config) -> None:
     a = cfg
     b = _b_config(cfg, vals)
     st.markdown(f"**A:** {_describe(a)}  \n**B:** {_describe(b)}")
-    e1, e2, _ = st.columns([2, 1, 3], vertical_alignment="bottom")
+    e1, e2, e3, _ = st.columns([2, 1, 1, 2], vertical_alignment="bottom")
     epochs = e1.number_input("Epochs (A and B)", 1, 5000, value=min(5000, max(1, cfg.lab_epochs)),
                              step=50, key="lab_ab_epochs", help=HELP["ab_epochs"])
-    go_ab = e2.button("Run A/B", key="lab_ab_run", help=HELP["ab_run"])
+    epochs = max(1, min(5000, int(epochs or 1)))
+    estimate, budget = estimate_ab_seconds(a, b, epochs), cpu_budget()
+    over = budget is not None and estimate > budget
+    go_ab = e2.button("Run A/B", key="lab_ab_run", help=HELP["ab_run"], disabled=over)
+    stop = e3.button("Stop", key="lab_ab_stop", help=HELP["ab_stop"])
+    if over:
+        st.error(_refusal(a, b, epochs, estimate, budget), icon=":material/timer_off:")
     status = st.empty()
-    if go_ab:
+    state = st.session_state.get("lab__ab")
+    if state and state["status"] == "running":  # interrupted by Stop, another click or a new tab
+        state["status"] = "stopped"
+    if go_ab and not over:
         if a == b:
             status.info("B is the same as A: change a setting for B first.")
         else:
-            _run_ab(a, b, int(epochs or 1), status)
+            _run_ab(a, b, epochs, status)
+    elif stop and not (state and state["status"] == "stopped"):
+        status.info("No A/B run is running.")
     _show_ab(st.session_state.get("lab__ab"))
 
 
+def _refusal(a: Config, b: Config, epochs: int, estimate: float, budget: float) -> str:
+    text = over_budget("This A/B run", estimate, budget, AB_LOWER)
+    base = estimate_ab_seconds(a, b, 0)
+    per_epoch = (estimate - base) / epochs
+    fit = int((budget - base) / per_epoch) if per_epoch > 0 else 0
+    if fit >= 1:
+        text += f" With these networks about {fit:,} epochs fit."
+    return text
+
+
 def _run_ab(a: Config, b: Config, epochs: int, status) -> None:
-    ta = Trainer(a)
-    tb = Trainer(b, data=ta.data)  # the very same points, not just the same seed
     state = {"status": "running", "a": to_query(a), "b": to_query(b), "epochs": epochs,
-             "titles": (f"A: {_describe(a)}", f"B: {_describe(b)}")}
-    st.session_state["lab__ab"] = state
+             "titles": (f"A: {_describe(a)}", f"B: {_describe(b)}"), "done": 0}
+    st.session_state["lab__ab"] = state  # what was trained survives a Stop
     bar = status.progress(0.0, text="Training A and B...")
-    chunk = max(1, epochs // 50)
-    done = 0
-    while done < epochs:
-        n = min(chunk, epochs - done)
-        ta.train(n)
-        tb.train(n)
-        done += n
+
+    def chunk(ta: Trainer, tb: Trainer, done: int) -> None:
         _snapshot(state, ta, tb)
+        state["done"] = done
         bar.progress(done / epochs, text=f"Training A and B... epoch {done} of {epochs}")
-    state["status"] = "done"
+
+    try:
+        _, _, stopped = run_ab(a, b, epochs, AB_SNAPSHOTS, on_chunk=chunk, should_stop=interrupted)
+    except BudgetError as e:  # the estimate changed between drawing and running
+        status.error(str(e))
+        return
+    state["status"] = "stopped" if stopped else "done"
     status.empty()
 
 
@@ -156,13 +203,17 @@ def _snapshot(state: dict, ta: Trainer, tb: Trainer) -> None:
 
 
 def _show_ab(state: dict | None) -> None:
-    if not state or "hist" not in state:
+    if not state:
         return
     if state["status"] == "running":
         state["status"] = "stopped"
     if state["status"] == "stopped":
-        st.warning("A/B run interrupted; showing where it got to.")
+        st.warning(f"A/B run stopped at epoch {state.get('done', 0):,} of {state['epochs']:,}"
+                   + ("; showing where it got to." if "hist" in state else "."))
+    if "hist" not in state:
+        return
     st.markdown("  \n".join(state["notes"]))
     st.plotly_chart(ab_boundaries(state["grids"], state["titles"], state["kind"],
-                                  state["n_classes"], state["points"]), key="lab_fig_ab_bound")
-    st.plotly_chart(ab_loss(state["hist"]), key="lab_fig_ab_loss")
+                                  state["n_classes"], state["points"]), key="lab_fig_ab_bound",
+                    config=CHART_CONFIG)
+    st.plotly_chart(ab_loss(state["hist"]), key="lab_fig_ab_loss", config=CHART_CONFIG)

@@ -3,6 +3,11 @@
 The page calls `render_lab(cfg)` inside its "lab" tab and writes the returned Config (whose
 lab_* fields follow the widgets) to the URL, so a Depth Lab run is part of the share link.
 Results live in `st.session_state` only (never in a cache shared by users).
+
+A sweep whose estimated CPU time is over the server's budget (`playground.sweep.cpu_budget`)
+is refused before it starts, with the estimate and what to lower; Stop (or any other click)
+and a closed tab end a sweep in progress, its worker processes included, within a fraction
+of a second.
 """
 from __future__ import annotations
 
@@ -13,9 +18,10 @@ import streamlit as st
 from .config import MAX_NEURONS, Config, parse_query, to_query
 from .figures_flow import gradient_flow, residual_compare
 from .figures_lab import boundary_grid, grid_array, metrics_vs_depth, time_vs_depth
-from .sweep import estimate_seconds, problem_kind, resolve_backend, run_sweep, training_points
+from .sweep import (SWEEP_LOWER, BudgetError, cpu_budget, cpu_text, estimate_seconds,
+                    over_budget, problem_kind, resolve_backend, run_sweep, training_points)
 from .sweep_backends import prewarm
-from .ui_compare import render_ab
+from .ui_compare import CHART_CONFIG, interrupted, render_ab
 
 DEPTH_OPTIONS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 32)
 MAX_SELECTED_DEPTHS = 8      # the share link holds at most 8 depths
@@ -102,21 +108,27 @@ def render_lab(cfg: Config) -> Config:
                       lab_width=int(width), lab_seeds=int(seeds), lab_epochs=epochs)
 
     variants = 2 if compare else 1
+    budget, over = cpu_budget(), False
     if depths:
-        est = variants * estimate_seconds(cfg, depths, seeds, epochs, width)
+        est = variants * estimate_seconds(cfg, depths, seeds, epochs, width, LAB_GRID)
         runs = variants * len(depths) * seeds
-        st.caption(f"{runs} run{'s' if runs != 1 else ''}, roughly {_duration(est)} of training "
-                   "(spread over the machine's cores).")
-        if resolve_backend("auto", runs, est) == "processes":
+        over = budget is not None and est > budget
+        limit = f" (this server allows {cpu_text(budget)} per click)" if budget else ""
+        st.caption(f"{runs} run{'s' if runs != 1 else ''}, about {cpu_text(est)} of training"
+                   f"{limit}, spread over the machine's cores.")
+        if over:
+            st.error(_refusal(cfg, depths, width, seeds, epochs, variants, est, budget),
+                     icon=":material/timer_off:")
+        elif resolve_backend("auto", runs, est) == "processes":
             prewarm()  # start the worker processes while the user is still choosing
-        if est > SLOW_SECONDS:
+        if not over and est > SLOW_SECONDS:
             st.warning("This sweep will take a while. Fewer epochs, seeds or very deep "
                        "networks make it quicker; Stop keeps what has finished.")
     else:
         st.warning("Choose at least one depth to run a sweep.")
 
     b1, b2, _ = st.columns([1, 1, 4])
-    run = b1.button("Run sweep", key="lab_run", type="primary", disabled=not depths,
+    run = b1.button("Run sweep", key="lab_run", type="primary", disabled=not depths or over,
                     help=HELP["run"])
     stop = b2.button("Stop", key="lab_stop", help=HELP["stop"])
     status = st.empty()
@@ -124,8 +136,8 @@ def render_lab(cfg: Config) -> Config:
     state = st.session_state.get("lab__sweep")
     if state and state["status"] == "running":  # interrupted by Stop or another click
         state["status"] = "stopped"
-    if run and depths:
-        state = _run_sweep(out, depths, width, seeds, epochs, compare, status)
+    if run and depths and not over:
+        state = _run_sweep(out, depths, width, seeds, epochs, compare, status, budget)
     elif stop and not (state and state["status"] == "stopped"):
         status.info("No sweep is running.")
     _show_sweep(state, per_seed, status, to_query(out))
@@ -134,15 +146,18 @@ def render_lab(cfg: Config) -> Config:
     return out
 
 
-def _duration(s: float) -> str:
-    if s < 1:
-        return "under a second"
-    if s < 90:
-        return f"{s:.0f} s"
-    return f"{s / 60:.0f} min"
+def _refusal(cfg: Config, depths, width, seeds, epochs, variants, est, budget) -> str:
+    """Why the sweep cannot run here, and how many epochs would fit."""
+    text = over_budget("This sweep", est, budget, SWEEP_LOWER)
+    base = variants * estimate_seconds(cfg, depths, seeds, 0, width, LAB_GRID)
+    per_epoch = (est - base) / max(1, epochs)
+    fit = int((budget - base) / per_epoch) if per_epoch > 0 else 0
+    if fit >= 1:
+        text += f" With these depths, seeds and width about {fit:,} epochs fit."
+    return text
 
 
-def _run_sweep(cfg: Config, depths, width, seeds, epochs, compare, status) -> dict:
+def _run_sweep(cfg: Config, depths, width, seeds, epochs, compare, status, budget) -> dict:
     variants = [("residual" if cfg.residual else "plain", cfg.residual)]
     if compare:
         variants.append(("plain" if cfg.residual else "residual", not cfg.residual))
@@ -163,9 +178,18 @@ def _run_sweep(cfg: Config, depths, width, seeds, epochs, compare, status) -> di
                 r = {**r, "grid": grid_array(r["grid"])}
             bucket.append(r)
 
-        run_sweep(cfg.replace(residual=residual), depths, seeds, epochs, width=width,
-                  grid=LAB_GRID, progress=progress, on_result=keep)
+        variant = cfg.replace(residual=residual)
+        try:
+            run_sweep(variant, depths, seeds, epochs, width=width, grid=LAB_GRID,
+                      progress=progress, on_result=keep, should_stop=interrupted, budget=budget)
+        except BudgetError as e:  # the estimate changed between drawing and running
+            state["status"] = "refused"
+            status.error(str(e))
+            return state
         finished += len(depths) * seeds
+        if budget is not None:  # the whole click shares one budget
+            spent = estimate_seconds(variant, depths, seeds, epochs, width, LAB_GRID)
+            budget = max(1e-9, budget - spent + 1e-6)  # (1e-6: rounding, not work)
     state["status"] = "done"
     state["seconds"] = time.time() - state["started"]
     status.empty()
@@ -202,13 +226,15 @@ def _show_sweep(state: dict | None, per_seed: bool, status, current: str) -> Non
     st.caption(f"Settings: `{state['query'] or 'defaults'}`. Points are the training data; "
                "the background is the network's output.")
     st.plotly_chart(boundary_grid(primary, kind, run_cfg.n_classes, per_seed, points,
-                                  title=label or None), key="lab_fig_grid")
+                                  title=label or None), key="lab_fig_grid",
+                    config=CHART_CONFIG)
     st.subheader("Loss and accuracy against depth")
     st.caption("Markers are the mean over seeds; bars span the best and the worst seed.")
-    st.plotly_chart(metrics_vs_depth(primary, classification), key="lab_fig_metrics")
+    st.plotly_chart(metrics_vs_depth(primary, classification), key="lab_fig_metrics",
+                    config=CHART_CONFIG)
     st.subheader("Gradient flow")
     st.markdown(GRAD_EXPLAINER)
-    st.plotly_chart(gradient_flow(primary), key="lab_fig_grad")
+    st.plotly_chart(gradient_flow(primary), key="lab_fig_grad", config=CHART_CONFIG)
     if state["compare"]:
         plain, resid = results.get("plain", []), results.get("residual", [])
         st.subheader("Residual connections on vs off")
@@ -217,13 +243,16 @@ def _show_sweep(state: dict | None, per_seed: bool, status, current: str) -> Non
                    "the gradient alive, but each layer also adds to the signal: without the "
                    "normalization real ResNets use, very deep ReLU stacks can grow until the "
                    "output saturates.")
-        st.plotly_chart(residual_compare(plain, resid, classification), key="lab_fig_residual")
+        st.plotly_chart(residual_compare(plain, resid, classification), key="lab_fig_residual",
+                        config=CHART_CONFIG)
         other = resid if state["primary"] == "plain" else plain
         if other:
             with st.expander("Boundaries and gradient flow of the other variant"):
                 name = "with residual connections" if other is resid else "without residual connections"
                 st.plotly_chart(boundary_grid(other, kind, run_cfg.n_classes, per_seed, points,
-                                              title=name), key="lab_fig_grid_other")
-                st.plotly_chart(gradient_flow(other, title=name), key="lab_fig_grad_other")
+                                              title=name), key="lab_fig_grid_other",
+                                config=CHART_CONFIG)
+                st.plotly_chart(gradient_flow(other, title=name), key="lab_fig_grad_other",
+                                config=CHART_CONFIG)
     st.subheader("Training time")
-    st.plotly_chart(time_vs_depth(primary), key="lab_fig_time")
+    st.plotly_chart(time_vs_depth(primary), key="lab_fig_time", config=CHART_CONFIG)

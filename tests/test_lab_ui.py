@@ -58,7 +58,7 @@ def test_renders_with_help_on_every_control():
                at.toggle(key="lab_residual_cmp"), at.toggle(key="lab_per_seed"),
                at.button(key="lab_run"), at.button(key="lab_stop"),
                at.multiselect(key="lab_ab_change"), at.number_input(key="lab_ab_epochs"),
-               at.button(key="lab_ab_run")]
+               at.button(key="lab_ab_run"), at.button(key="lab_ab_stop")]
     for w in widgets:
         assert w.help and len(w.help) > 20, w.key
     assert "ResNet" in at.toggle(key="lab_residual_cmp").help
@@ -109,7 +109,8 @@ def test_settings_from_the_link_fill_the_widgets():
     assert at.slider(key="lab_width").value == 32
     assert at.slider(key="lab_seeds").value == 10
     assert at.number_input(key="lab_epochs").value == 5000
-    assert at.warning  # a long sweep is announced
+    # far over the CPU budget of a click: refused up front, with the estimate
+    assert any("budget" in e.value for e in at.error) and at.button(key="lab_run").disabled
 
 
 def test_edge_values_do_not_crash():
@@ -136,6 +137,20 @@ def test_stopped_sweep_keeps_finished_runs():
     at.run()
     ok(at)
     assert at.session_state["lab__sweep"]["status"] == "stopped"
+
+
+def test_stopped_ab_run_keeps_what_it_trained():
+    at = app("points=100")
+    at.number_input(key="lab_ab_epochs").set_value(6).run()
+    at.button(key="lab_ab_run").click().run()
+    at.session_state["lab__ab"]["status"] = "running"  # as a Stop click leaves it mid-run
+    at.session_state["lab__ab"]["done"] = 3
+    at.button(key="lab_ab_stop").click().run()
+    ok(at)
+    assert at.session_state["lab__ab"]["status"] == "stopped"
+    assert any("stopped at epoch 3 of 6" in w.value for w in at.warning)
+    assert charts(at) == 2  # what it trained stays on screen
+    assert not any("No A/B run" in i.value for i in at.info)  # it did stop something
 
 
 @pytest.mark.parametrize("change,key,value", [

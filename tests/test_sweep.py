@@ -3,16 +3,19 @@ import ast
 import json
 import math
 import sys
+import threading
+import time
 import types
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 
 from playground.config import Config, parse_query, to_query
-from playground.sweep import (DASK_ENV, RESULT_KEYS, depth_config, resolve_backend, run_one,
-                              run_sweep, sweep_configs)
-from playground.train import build_dataset
+from playground.sweep import (DASK_ENV, RESULT_KEYS, depth_config, resolve_backend, run_ab,
+                              run_one, run_sweep, sweep_configs)
+from playground.train import Trainer, build_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = Config(points=100, lab_width=4)
@@ -160,3 +163,114 @@ def test_dask_cluster_matches_serial(serial_results, monkeypatch):
         out = run_sweep(SMALL, backend="auto", progress=lambda d, t: progress.append(d), **SWEEP)
     assert strip(out) == strip(serial_results)
     assert progress[-1] == len(out) == 6
+
+
+# ---------------------------------------------------------------- stopping runs in progress
+def asked_twice():
+    """A stop check that says stop the second time it is asked (deterministic, no clock)."""
+    asks = []
+
+    def stop():
+        asks.append(1)
+        return len(asks) >= 2
+    stop.asks = asks
+    return stop
+
+
+def test_run_one_looks_at_its_stop_token_between_epochs(tmp_path):
+    q = to_query(SMALL)
+    token = tmp_path / "stop"
+    token.touch()  # a stop file that exists: the run does not even start
+    assert run_one(q, 100_000, 2, 0, cancel=str(token)) == {
+        "depth": 2, "seed": 0, "epoch": 0, "cancelled": True}
+    stop = asked_twice()  # asked before training, then between epochs
+    r = run_one(q, 100_000, 2, 0, cancel=stop)
+    assert r["cancelled"] and 0 < r["epoch"] < 100_000 and len(stop.asks) == 2
+    assert "train_loss" not in r
+    # a token that is never set changes no number
+    free = run_one(q, 40, 2, 0, grid=4, cancel=str(tmp_path / "never"))
+    assert strip([free]) == strip([run_one(q, 40, 2, 0, grid=4)])
+
+
+def test_a_stopped_serial_sweep_reports_no_partial_run():
+    seen = []
+    out = run_sweep(SMALL, [0, 1], 1, 100_000, backend="serial", budget=None,
+                    should_stop=asked_twice(), on_result=seen.append)
+    assert out == [] and seen == []
+
+
+def test_ab_run_stops_between_epochs_and_otherwise_matches_plain_training():
+    a, b = Config(points=100), Config(points=100, lr=0.3)
+    ta, tb, stopped = run_ab(a, b, 100_000, should_stop=asked_twice(), budget=None)
+    assert stopped and 0 < ta.epoch == tb.epoch < 100_000  # lockstep
+    chunks = []
+    ta, tb, stopped = run_ab(a, b, 40, snapshots=4, budget=None,
+                             on_chunk=lambda x, y, done: chunks.append(done))
+    assert not stopped and chunks == [10, 20, 30, 40]
+    ra = Trainer(a)
+    rb = Trainer(b, data=ra.data)
+    ra.train(40)
+    rb.train(40)
+    assert np.array_equal(ta.net.theta, ra.net.theta) and np.array_equal(tb.net.theta, rb.net.theta)
+
+
+LONG = Config(points=500, batch=1, lab_width=32)  # depth 4-8: 20-40 s of a core per run
+
+
+def cpu_seconds(procs) -> float:
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+def children() -> list:
+    return psutil.Process().children(recursive=True)
+
+
+def stop_a_long_sweep(**kw):
+    """Start a sweep of long runs in a thread; once the workers have trained for a CPU-second,
+    ask it to stop. Returns (its result, results reported, worker CPU-seconds between the
+    stop and the return, worker CPU-seconds over the next second)."""
+    stop, seen, out = threading.Event(), [], []
+    t = threading.Thread(target=lambda: out.append(run_sweep(
+        LONG, [4, 8], 2, 3000, budget=None, should_stop=stop.is_set, on_result=seen.append,
+        **kw)), daemon=True)
+    start = cpu_seconds(children())
+    t.start()
+    for _ in range(1200):  # at most a minute to start the workers
+        if cpu_seconds(children()) - start > 1.0:
+            break
+        time.sleep(0.05)
+    at_stop = cpu_seconds(children())
+    assert at_stop - start > 1.0, "the workers never started training"
+    stop.set()
+    t.join(180)
+    assert not t.is_alive()
+    after = cpu_seconds(children())
+    time.sleep(1.0)
+    return out, seen, after - at_stop, cpu_seconds(children()) - after
+
+
+def test_stop_ends_the_runs_in_progress_in_local_worker_processes():
+    out, seen, while_stopping, idle = stop_a_long_sweep(backend="processes", n_jobs=2)
+    assert out == [[]] and seen == []  # no run had finished, and none was reported after
+    # the workers noticed within a fraction of a second: not the 20-40 s each run had left
+    assert while_stopping < 3.0, while_stopping
+    assert idle < 0.3, idle  # and nothing is left running
+
+
+def test_stop_ends_the_runs_in_progress_on_dask(monkeypatch):
+    distributed = pytest.importorskip("dask.distributed")
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        out, seen, while_stopping, idle = stop_a_long_sweep(
+            backend="dask", scheduler=cluster.scheduler_address)
+    assert out == [[]] and seen == []
+    assert while_stopping < 3.0, while_stopping
+    assert idle < 0.3, idle
