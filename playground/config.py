@@ -68,6 +68,7 @@ class Config:
     reg: str = "none"
     reg_rate: float = 0.0
     init: str = "tfp"
+    init_seed: int = 0        # 0: the starting weights come from `seed`; else from (seed, init_seed)
     # display
     show_test: bool = False
     discretize: bool = False
@@ -218,6 +219,7 @@ PARSERS: dict[str, Callable[[str], Any]] = {
     "reg": _choice(REG_NAMES),
     "reg_rate": _float(0.0, 10.0),
     "init": _choice(INIT_NAMES),
+    "init_seed": _int(0, MAX_SEED),
     "show_test": _bool,
     "discretize": _bool,
     "hide": _list(_choice(HIDEABLE), 0, len(HIDEABLE), unique=True,

@@ -23,7 +23,7 @@ from .optim import OPTIMIZERS, PENALTIES, SCHEDULES, l1_step, l1_threshold
 
 # Which settings rebuild what: the one rule the page, CLI and tests share.
 DATA_KEYS = ("dataset", "classes", "points", "noise", "label_noise", "train", "seed")
-MODEL_KEYS = ("features", "layers", "activation", "residual", "cost", "init")
+MODEL_KEYS = ("features", "layers", "activation", "residual", "cost", "init", "init_seed")
 LIVE_KEYS = ("optimizer", "lr", "schedule", "batch", "reg", "reg_rate")
 
 
@@ -48,9 +48,14 @@ LARGE_LABEL = 1e3        # regression labels beyond this make an overflow the da
 EDIT_FACTOR = 100.0      # a hand edit this many times larger than any weight is to blame
 
 
-def rngs(seed: int) -> tuple[np.random.Generator, np.random.Generator, np.random.Generator]:
-    """(data, weights, batch order) generators from one seed."""
-    return tuple(np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+def rngs(seed: int, init_seed: int = 0) -> tuple[np.random.Generator, np.random.Generator,
+                                                  np.random.Generator]:
+    """(data, weights, batch order) generators from one seed. A nonzero `init_seed` (what
+    Reset draws) gives other starting weights on the same data and batch order."""
+    data, weights, order = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    if init_seed:
+        weights = np.random.default_rng(np.random.SeedSequence([seed, init_seed]))
+    return data, weights, order
 
 
 def build_dataset(cfg: Config, rng: np.random.Generator | None = None) -> Dataset:
@@ -203,7 +208,7 @@ class Trainer:
     """Holds one run: data, network, optimizer state, epoch counter and history."""
 
     def __init__(self, cfg: Config, data: Dataset | None = None):
-        data_rng, weight_rng, self.order_rng = rngs(cfg.seed)
+        data_rng, weight_rng, self.order_rng = rngs(cfg.seed, cfg.init_seed)
         self.cfg = cfg
         self.data = build_dataset(cfg, data_rng) if data is None else data
         self.problem = self.data.kind

@@ -5,6 +5,8 @@ bar, data column, network editor, live view, inspector, sharing and files → UR
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from . import ui_state as S
@@ -20,10 +22,12 @@ ss = st.session_state
 def main() -> None:
     st.set_page_config(page_title="Neural network playground", page_icon="🧠",
                        layout="wide", initial_sidebar_state="collapsed")
+    _page_style()
     cfg = S.sync()
     t = S.ensure_trainer(cfg)
     S.write_url(cfg)  # before any widget: a run that makes a new widget delays a later write
     _messages()
+    _intro()
     if hidden(cfg, "lab"):
         playground_tab(cfg, t)
     else:
@@ -38,6 +42,22 @@ def main() -> None:
                 cfg = lab_tab(cfg)
     S.write_url(cfg, force=True)
     ss["pg_runs_done"] = ss.get("pg_runs_done", 0) + 1  # see ui_controls._noted
+
+
+PAGE_CSS = (Path(__file__).with_name("static") / "page.css").read_text(encoding="utf-8")
+
+
+def _page_style() -> None:
+    """The page's own CSS (our static file only, nothing from a visitor)."""
+    dark = getattr(st.context.theme, "type", None) == "dark"
+    st.html(f"<style>:root {{ --pg-page-bg: {'#0e1117' if dark else '#ffffff'}; }}\n{PAGE_CSS}</style>")
+
+
+def _intro() -> None:
+    """One line: what this is and what to press first."""
+    st.markdown("**Neural network playground** :gray[· A network learns to tell orange points "
+                "from blue. Press **Play** to watch it learn; **Step** trains one epoch, "
+                "**Reset** starts again from new random weights.]")
 
 
 def _messages() -> None:
@@ -63,12 +83,13 @@ def playground_tab(cfg: Config, t) -> None:
         editor, live = st.container(), st.container()
         with live:
             live_area(cfg)
-        with editor:
-            network_editor(cfg, t)
-        inspector(cfg, t)
     with top:
-        top_bar(cfg, t)
-    with notice:
+        switches = top_bar(cfg, t)
+    with main_col:
+        with editor:
+            network_editor(cfg, t, switches)
+        inspector(cfg, t)
+    with notice:  # a panel at the bottom of the window (page.css): it moves nothing
         divergence_notice(t)
     with data_col:
         data_column(cfg, ss.get("pg_user_data"))

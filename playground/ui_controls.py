@@ -112,10 +112,12 @@ def run_buttons(t) -> None:
     _replay_lost_click(pressed)
 
 
-def top_bar(cfg: Config, t) -> None:
-    """The learning settings in two rows (the run buttons are in the live view)."""
+def top_bar(cfg: Config, t):
+    """The learning settings in two rows (the run buttons are in the live view). Returns the
+    first row's last slot, for the network's switches."""
     learn = not hidden(cfg, "learning")
     cols = st.columns([1.1, 1.0, 1.5, 0.9, 2.3, 1.9], vertical_alignment="bottom")
+    slot = cols[5].container()
     if learn and not hidden(cfg, "lr"):
         options = sorted(set(S.LR_CHOICES) | {cfg.lr})
         cols[0].selectbox("Learning rate", options, **S.w("w_lr", options), format_func=number, help=HELP["lr"])
@@ -133,7 +135,7 @@ def top_bar(cfg: Config, t) -> None:
                                   **S.w("w_problem", param="default"),
                                   format_func=name, help=HELP["problem"], required=True)
     if not learn:
-        return
+        return slot
     more = st.columns([1.1, 1.0, 1.5, 0.9, 1.3, 1.0, 0.9, 1.3], vertical_alignment="bottom")
     more[5].selectbox("Speed", list(SPEEDS), **S.w("pg_speed", list(SPEEDS)), help=HELP["speed"],
                       format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
@@ -153,6 +155,7 @@ def top_bar(cfg: Config, t) -> None:
     if not hidden(cfg, "init"):
         more[4].selectbox("Initialization", INIT_NAMES, **S.w("w_init", INIT_NAMES), format_func=name,
                           help=HELP["init"])
+    return slot
 
 
 # ---------------------------------------------------------------- data column
@@ -172,8 +175,10 @@ def data_column(cfg: Config, user_data: str | None) -> None:
                               on_click=S.choose_dataset, args=(ds,), help=HELP["dataset"])
         if user_data:
             st.caption(f"Training on your file **{user_data}**. Pick a dataset to go back.")
-        if cfg.dataset in MULTICLASS_DATASETS:
-            st.slider("Classes", 2, 5, **S.w("w_classes"), help=HELP["classes"])
+        # Always drawn (a slider that comes and goes moves everything below it).
+        multi = cfg.dataset in MULTICLASS_DATASETS and not user_data
+        st.slider("Classes", 2, 5, **S.w("w_classes"), disabled=not multi,
+                  help=HELP["classes"] + ("" if multi else " Only spiral and blobs have more than two."))
         a, b = st.columns(2)
         a.slider("Training data %", 10, 90, **S.w("w_train"), help=HELP["train"])
         if not hidden(cfg, "noise"):

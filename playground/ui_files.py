@@ -6,14 +6,14 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from . import ui_state as S
-from .config import HIDEABLE, Config, to_query
+from .config import HIDEABLE, Config, looks_like_link, to_query
 from .data import dataset_to_csv
-from .model_io import model_json
+from .model_io import MAX_BYTES, model_json
 from .ui_controls import hidden
 from .ui_help import HELP
 
 ss = st.session_state
-MAX_MODEL_MB = 1
+UPLOAD_MB = MAX_BYTES // 1_000_000  # the browser-side limit; the files' own readers check bytes
 
 
 def base_url() -> str:
@@ -57,6 +57,10 @@ def open_pasted_link() -> None:
     text = (ss.get("pg_link_text") or "").strip()
     if not text:
         return
+    if not looks_like_link(text):  # pasted text that is not a link would reset every setting
+        ss["pg_flash"] = ("That is not a link to this playground or to TensorFlow Playground: "
+                          "nothing was changed.")
+        return
     notes = S.open_link(text)
     ss["pg_notices"] = [f"The pasted link's {n}" for n in notes]
     ss["pg_flash"] = None if notes else "Opened the link."
@@ -84,10 +88,10 @@ def files_section(cfg: Config, t) -> None:
     c, d = st.columns(2)
     c.file_uploader("Upload a model", type=["json"], key=f"pg_up_model_{n}",
                     on_change=S.accept_upload, args=("model", f"pg_up_model_{n}"),
-                    help=HELP["upload_model"], max_upload_size=MAX_MODEL_MB)
+                    help=HELP["upload_model"], max_upload_size=UPLOAD_MB)
     d.file_uploader("Upload data", type=["csv"], key=f"pg_up_data_{n}",
                     on_change=S.accept_upload, args=("data", f"pg_up_data_{n}"),
-                    help=HELP["upload_data"], max_upload_size=MAX_MODEL_MB)
+                    help=HELP["upload_data"], max_upload_size=UPLOAD_MB)
     msg = ss.get("pg_upload_msg")
     if msg:
         (st.error if msg[0] == "error" else st.success)(msg[1])

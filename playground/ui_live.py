@@ -202,9 +202,10 @@ def divergence_notice(t: Trainer) -> None:
     if not t.diverged:
         note = guessing_message(t)
         if note:
-            st.warning(note, icon=":material/trending_flat:")
+            with st.container(key="pg_notice_panel"):
+                st.warning(note, icon=":material/trending_flat:")
         return
-    with st.container(border=True):
+    with st.container(border=True, key="pg_notice_panel"):
         st.error(divergence_message(t), icon=":material/warning:")
         if t.stop.cause in ("learning_rate", "stuck"):
             lower = S.lower_rate(t.cfg.lr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import ui_state as S
-from .config import ACTIVATION_NAMES, Config
+from .config import ACTIVATION_NAMES, MAX_LAYERS, Config
 from .figures import unit_figure, unit_name
 from .ui_controls import hidden, name
 from .ui_help import HELP
@@ -13,18 +13,15 @@ from .ui_help import HELP
 ss = st.session_state
 
 
-def network_editor(cfg: Config, t) -> None:
-    """One row: the number of hidden layers, each hidden layer's neurons, the per-layer
-    activations (in a popover) and the residual switch. The diagram below shows the same
-    layers left to right."""
+def network_editor(cfg: Config, t, switches=None) -> None:
+    """One row: the number of hidden layers and each hidden layer's neurons, in a fixed grid
+    (adding a layer moves nothing); the per-layer activations (in a popover) and the residual
+    switch go in `switches` (a slot of the top bar). The diagram below shows the same layers
+    left to right."""
     if hidden(cfg, "network"):
         return
     n = len(cfg.layers)
-    wide = n > 5  # the activation and residual switches move to a row of their own
-    cols = st.columns([1.15] + [0.9] * max(n, 4) + ([] if wide else [1.1, 0.9]), gap="small",
-                      vertical_alignment="bottom")
-    if wide:
-        cols = cols + st.columns([1.3, 1, 5], gap="small", vertical_alignment="center")[:2]
+    cols = st.columns([1.15] + [0.9] * MAX_LAYERS, gap="small", vertical_alignment="bottom")
     cols[0].number_input("Hidden layers", step=1, **S.w("w_depth"), help=HELP["depth"])
     for i in range(n):
         cols[i + 1].number_input(f"Layer {i + 1}", step=1, **S.w(f"w_width_{i}"),
@@ -32,15 +29,37 @@ def network_editor(cfg: Config, t) -> None:
     if not n:
         cols[1].caption("No hidden layer: one weighted sum of the inputs, so a straight "
                         "boundary (in the input features).")
-    if n and not hidden(cfg, "activation"):
-        acts = cfg.layer_activations()
-        label = name(acts[0]) if len(set(acts)) == 1 else "mixed"
-        with cols[-2].popover(f"Activations: {label}", width="stretch",
-                              help="Choose an activation for each hidden layer."):
-            for i in range(n):
-                st.selectbox(f"Layer {i + 1}", ACTIVATION_NAMES, **S.w(f"w_act_{i}", ACTIVATION_NAMES),
-                             format_func=name, help=HELP["layer_act"])
-    cols[-1].toggle("Residual", **S.w("w_residual"), help=HELP["residual"])
+    with switches if switches is not None else st.container():
+        a, b = st.columns([1.25, 1], gap="small", vertical_alignment="center")
+        if n and not hidden(cfg, "activation"):
+            acts = cfg.layer_activations()
+            label = name(acts[0]) if len(set(acts)) == 1 else "mixed"
+            with a.popover(f"Activations: {label}", width="stretch",
+                           help="Choose an activation for each hidden layer."):
+                for i in range(n):
+                    st.selectbox(f"Layer {i + 1}", ACTIVATION_NAMES,
+                                 **S.w(f"w_act_{i}", ACTIVATION_NAMES),
+                                 format_func=name, help=HELP["layer_act"])
+        b.toggle("Residual", **S.w("w_residual"), help=HELP["residual"])
+    if cfg.residual and n:
+        st.caption(residual_text(cfg))
+
+
+def residual_layers(cfg: Config) -> list[int]:
+    """The hidden layers (numbered from 1) whose input is as wide as they are: the only ones
+    a residual connection can add its input to."""
+    widths_in = [len(cfg.features), *cfg.layers[:-1]]
+    return [i + 1 for i, (a, b) in enumerate(zip(widths_in, cfg.layers)) if a == b]
+
+
+def residual_text(cfg: Config) -> str:
+    on = residual_layers(cfg)
+    if not on:
+        return ("Residual: no layer here has as many inputs as neurons, so there is nothing to "
+                "add; it applies to layers whose input width equals their width (try 4,4,4).")
+    names = ", ".join(str(i) for i in on)
+    return (f"Residual: layer{'s' if len(on) > 1 else ''} {names} add{'' if len(on) > 1 else 's'} "
+            "its input to its output (the others change width, so they cannot).")
 
 
 def params_text(t) -> str:
@@ -72,7 +91,9 @@ def inspector(cfg: Config, t) -> None:
     if not valid:
         ss["pg_sel"] = None
         return
-    with st.container(border=True):
+    # A panel over the top of the window (page.css): where the eye is after a click in the
+    # diagram, and it leaves the diagram and the boundary in view.
+    with st.container(border=True, key="pg_inspector"):
         left, right = st.columns([1, 1.3], gap="medium")
         with right:
             if kind == "n":
@@ -83,7 +104,7 @@ def inspector(cfg: Config, t) -> None:
                       icon=":material/close:", help="Close the inspector.")
         with left:
             layer, unit = nums[0], nums[1]  # the neuron itself, or the one the weight/bias feeds
-            st.plotly_chart(unit_figure(t, layer, unit, height=280), key="pg_fig_unit",
+            st.plotly_chart(unit_figure(t, layer, unit, height=230), key="pg_fig_unit",
                             config={"displayModeBar": False})
             st.caption(f"What **{unit_name(t, layer, unit)}** computes over the plane: blue "
                        "positive, orange negative.")

@@ -17,7 +17,7 @@ import streamlit as st
 
 from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
                      MAX_POINTS, MAX_SEED,
-                     MAX_NEURONS, REGRESSION_COSTS, Config, check_value, parse_query, to_params,
+                     MAX_NEURONS, REGRESSION_COSTS, Config, check_value, parse_query, safe_echo, to_params,
                      validate)
 from .data import DataError, read_csv
 from .model_io import ModelError, load_model
@@ -286,9 +286,14 @@ def ensure_trainer(cfg: Config) -> Trainer:
 
 
 def reset_run() -> bool:
-    """Same data, the initial weights the seed gives, epoch 0. The run buttons' actions return
-    whether the rest of the page must be redrawn too (they live in the live view)."""
-    t = trainer()
+    """Same data, new random starting weights (as TensorFlow Playground's Reset), epoch 0; the
+    link holds them (`init_seed`), so it still reproduces the run. The run buttons' actions
+    return whether the rest of the page must be redrawn too (they live in the live view)."""
+    t, cfg = trainer(), ss["pg_cfg"]
+    init_seed = cfg.init_seed
+    while init_seed == cfg.init_seed:
+        init_seed = random.randint(1, 999_999)
+    set_config(cfg.replace(init_seed=init_seed))
     ss["pg_trainer"] = _new_trainer(ss["pg_cfg"], data=t.data)
     set_playing(False)
     return True
@@ -361,14 +366,15 @@ def open_link(text: str) -> list[str]:
     return notes
 
 
-def model_run(data: bytes, current: Config) -> tuple[Config, Trainer]:
-    """A model file → (its config, a run continuing from its weights). Raises ModelError;
+def model_run(data: bytes, current: Config) -> tuple[Config, Trainer, list[str]]:
+    """A model file → (its config, a run continuing from its weights, notices about settings
+    of its link that could not be read). Raises ModelError;
     nothing is changed until both succeed."""
     model = load_model(data)
     cfg = keep_display(model.config, current)
     t = _new_trainer(cfg)
     t.load_model(model)
-    return cfg, t
+    return cfg, t, list(model.notes)
 
 
 def data_run(data: bytes, current: Config) -> tuple[Config, Trainer, Any]:
@@ -391,22 +397,27 @@ def accept_upload(kind: str, key: str) -> None:
 
 def apply_upload(kind: str, filename: str, data: bytes) -> bool:
     """Load a model or data file into the page, or explain in one sentence why not; a bad
-    file changes nothing. The outcome is left in ss['pg_upload_msg']."""
+    file changes nothing. The outcome is left in ss['pg_upload_msg'] (the file's name is
+    user text: only its safe echo is shown)."""
+    name = safe_echo(filename, 60)
     try:
         if kind == "model":
-            cfg, t = model_run(data, ss["pg_cfg"])
-            msg = f"Loaded the model from {filename} (epoch {t.epoch})."
+            cfg, t, notes = model_run(data, ss["pg_cfg"])
+            msg = f"Loaded the model from {name} (epoch {t.epoch})."
+            if notes:
+                msg += " Settings of the file that could not be read use their defaults: " + \
+                    "; ".join(notes) + "."
         else:
             cfg, t, raw = data_run(data, ss["pg_cfg"])
-            msg = (f"Training on {filename}: {len(raw.y_train)} points ({raw.kind}). Inputs are "
+            msg = (f"Training on {name}: {len(raw.y_train)} points ({raw.kind}). Inputs are "
                    f"standardized (mean 0, standard deviation {USER_SCALE:g}) to fill the plane. "
                    "The share link does not contain your data.")
     except (ModelError, DataError) as e:
-        ss["pg_upload_msg"] = ("error", f"{filename}: {e}")
+        ss["pg_upload_msg"] = ("error", f"{name}: {e}")
         return False
     set_config(cfg)
     ss["pg_trainer"] = t
-    ss["pg_user_data"] = filename if kind == "data" else None
+    ss["pg_user_data"] = name if kind == "data" else None
     set_playing(False)
     ss["pg_sel"] = None
     ss["pg_upload_msg"] = ("success", msg)

@@ -133,10 +133,16 @@ def test_step_adds_exactly_one_epoch_and_reset_restarts():
         step(at)
         assert trainer(at).epoch == n
     assert "Epoch 000,003" in counter(at)
+    data = trainer(at).data
     at.button(key="pg_reset").click()
     run(at)
-    assert trainer(at).epoch == 0
-    assert np.array_equal(trainer(at).net.theta, first)
+    t = trainer(at)
+    assert t.epoch == 0 and t.data is data  # the same data ...
+    assert not np.array_equal(t.net.theta, first)  # ... new random weights, as TFP's Reset
+    again = page(**url(at))  # and the link reproduces them
+    assert set(url(at)) == {"init_seed"}
+    assert np.array_equal(trainer(again).net.theta, t.net.theta)
+    assert np.array_equal(trainer(again).data.X_train, data.X_train)
 
 
 def test_reset_rule_follows_change_kind():

@@ -13,6 +13,8 @@ EXPECTED = json.loads((BAD / "expected.json").read_text())
 sys.path.insert(0, str(BAD))
 from make import big_cases  # noqa: E402
 
+from playground.config import safe_echo  # noqa: E402
+
 
 def script():
     import streamlit as st
@@ -51,7 +53,7 @@ def test_page_refuses_bad_file(at, kind, name, data, reason):
     at.run()
     assert not at.exception, at.exception
     errors = " ".join(e.value for e in at.error)
-    assert name in errors and reason.lower() in errors.lower(), errors
+    assert safe_echo(name, 60) in errors and reason.lower() in errors.lower(), errors
     assert at.session_state["pg_trainer"] is before  # nothing changed
     assert [t.value for t in at.text if t.value.startswith("Epoch")] == epoch_text
 

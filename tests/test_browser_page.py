@@ -151,6 +151,9 @@ def test_share_link_reproduces_settings_and_run(app_url, new_page, artifacts):
     a = open_app(new_page(), app_url, "dataset=xor&layers=5,3&lr=0.1&seed=7")
     select_option(a, "w_optimizer", "Momentum")
     a.wait_for_function("() => location.search.includes('optimizer=momentum')")
+    expect(a.locator("[data-testid=stCode] code").first).to_contain_text("optimizer=momentum",
+                                                                        timeout=20_000)
+    wait_idle(a)
     link = a.locator("[data-testid=stCode] code").first.inner_text().strip()
     assert "optimizer=momentum" in link and "layers=5,3" in link and "seed=7" in link
     step(a, 5)
@@ -237,8 +240,7 @@ def test_divergence_pauses_and_offers_a_lower_rate(app_url, new_page, artifacts)
     stopped = epoch(page)
     click(page, "pg_lower_lr")
     page.wait_for_function("() => location.search.includes('lr=1')", timeout=20_000)
-    wait_idle(page)
-    assert page.locator("text=Training stopped at epoch").count() == 0
     # "continue" continues: the run plays on from the kept weights (it stayed paused before)
     page.locator(".st-key-pg_pause button:visible").wait_for(timeout=20_000)
     wait_epoch(page, lambda e: e > stopped + 5)
+    assert page.locator("text=Training stopped at epoch").count() == 0
