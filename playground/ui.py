@@ -77,10 +77,12 @@ def _messages() -> None:
 def playground_tab(cfg: Config, t) -> None:
     """Laid out top to bottom, but the live view is drawn first: Streamlit streams elements
     in script order, so the boundary reaches the browser before the other controls."""
-    top, notice = st.container(), st.container()
-    data_col, main_col = st.columns([1, 3.4], gap="medium")
+    # Keyed containers: on a phone page.css puts the live view and the run buttons first.
+    top, notice = st.container(key="pg_top"), st.container()
+    with st.container(key="pg_body"):
+        data_col, main_col = st.columns([1, 3.4], gap="medium")
     with main_col:
-        editor, live = st.container(), st.container()
+        editor, live = st.container(key="pg_editor"), st.container(key="pg_live_box")
         with live:
             live_area(cfg)
     with top:
@@ -94,12 +96,13 @@ def playground_tab(cfg: Config, t) -> None:
     with data_col:
         data_column(cfg, ss.get("pg_user_data"))
     if not (hidden(cfg, "share") and hidden(cfg, "files")):
-        st.divider()
-        a, b = st.columns(2, gap="large")
-        with a:
-            share_section(cfg)
-        with b:
-            files_section(cfg, t)
+        with st.container(key="pg_share_files"):
+            st.divider()
+            a, b = st.columns(2, gap="large")
+            with a:
+                share_section(cfg)
+            with b:
+                files_section(cfg, t)
 
 
 def lab_tab(cfg: Config) -> Config:

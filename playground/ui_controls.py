@@ -96,7 +96,8 @@ def run_buttons(t) -> None:
     whole-page run the first one started; by then that button is gone, so Streamlit drops it."""
     playing = S.playing()
     p = "_p" if playing else ""
-    cols = st.columns([2.2, 5])[0].columns(3, gap="small")
+    with st.columns([2.2, 5])[0], st.container(key="pg_runrow"):  # one row, even on a phone
+        cols = st.columns(3, gap="small")
     play = S.pause if playing else S.play
     pressed = {
         play: cols[0].button(

@@ -84,3 +84,21 @@ def test_a_refused_value_does_not_stay_on_screen(app_url, new_page):
     wait_idle(page)
     expect(page.locator(f"{key('w_width_0')} input").first).to_have_value("32", timeout=10_000)
     assert query(page).get("layers") == "32,2"
+
+
+def test_on_a_phone_the_live_view_comes_first(app_url, new_page, artifacts):
+    """At 390×844 Play was ~4,800 px down the page, below every setting and dataset: the
+    boundary, Play/Step/Reset and the diagram must be within the first two screens."""
+    for scheme in ("light", "dark"):
+        page = open_app(new_page(390, 844, scheme), app_url)
+        time.sleep(1.0)
+        page.screenshot(path=str(artifacts / f"visitor-phone-{scheme}.png"))
+        play = page.locator(f"{key('pg_play')} button:visible").first.bounding_box()
+        view = page.locator(".st-key-pg_canvas").first.bounding_box()
+        settings = page.locator(".st-key-pg_top").first.bounding_box()
+        assert play and play["y"] + play["height"] < 844, play
+        assert view and view["height"] > 300 and view["y"] + view["height"] < 2 * 844, view
+        buttons = [page.locator(f"{key(k)} button:visible").first.bounding_box()
+                   for k in ("pg_play", "pg_step", "pg_reset")]
+        assert len({round(b["y"]) for b in buttons}) == 1, "Play, Step and Reset on one row"
+        assert settings["y"] > view["y"], "the settings come after the live view"
