@@ -14,6 +14,7 @@ import pytest
 
 from conftest import start_app, stop_app
 from pagekit import click, wait_idle
+from prockit import cpu_seconds
 
 LOAD = 60_000
 # Charts drawn after a sweep and an A/B run; their titles are plotly annotations or the title.
@@ -46,15 +47,7 @@ def lab_server(artifacts):
     stop_app(proc)
 
 
-def cpu(procs) -> float:
-    total = 0.0
-    for p in procs:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+cpu = cpu_seconds
 
 
 def workers(server) -> float:

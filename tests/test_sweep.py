@@ -13,6 +13,7 @@ import psutil
 import pytest
 
 from playground.config import Config, parse_query, to_query
+from prockit import cpu_seconds
 from playground.sweep import (DASK_ENV, RESULT_KEYS, depth_config, resolve_backend, run_ab,
                               run_one, run_sweep, sweep_configs)
 from playground.train import Trainer, build_dataset
@@ -217,15 +218,6 @@ def test_ab_run_stops_between_epochs_and_otherwise_matches_plain_training():
 LONG = Config(points=500, batch=1, lab_width=32)  # depth 4-8: 20-40 s of a core per run
 
 
-def cpu_seconds(procs) -> float:
-    total = 0.0
-    for p in procs:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
 
 
 def children() -> list:
