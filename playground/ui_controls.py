@@ -85,6 +85,10 @@ def _replay_lost_click(pressed: dict) -> None:
             st.rerun()
 
 
+RUN_WORDS = ("**Play** trains epoch after epoch (one epoch = one pass over the training "
+             "points); **Step** trains one; **Reset** starts again from new random weights.")
+
+
 def run_buttons(t) -> None:
     """Play (or Pause), Step and Reset, in a fragment of their own: a Step reruns only the live
     view's fragment (a whole-page rerun cost the browser ~250 ms of CPU per Step, 4 s at p95
@@ -96,19 +100,22 @@ def run_buttons(t) -> None:
     whole-page run the first one started; by then that button is gone, so Streamlit drops it."""
     playing = S.playing()
     p = "_p" if playing else ""
-    with st.columns([2.2, 5])[0], st.container(key="pg_runrow"):  # one row, even on a phone
+    # No tooltips here: they covered the layer inputs above; the caption beside says it.
+    row, words = st.columns([2.2, 5], vertical_alignment="center")
+    words.caption(RUN_WORDS)
+    with row, st.container(key="pg_runrow"):  # one row, even on a phone
         cols = st.columns(3, gap="small")
     play = S.pause if playing else S.play
     pressed = {
         play: cols[0].button(
             "Pause" if playing else "Play", key="pg_pause" if playing else "pg_play", type="primary",
             icon=":material/pause:" if playing else ":material/play_arrow:",
-            on_click=_noted(play), help=HELP["play"], disabled=bool(t.diverged) and not playing,
+            on_click=_noted(play), disabled=bool(t.diverged) and not playing,
             width="stretch"),
         S.step: cols[1].button("Step", key="pg_step" + p, icon=":material/skip_next:",
-                               on_click=_noted(S.step), help=HELP["step"], width="stretch"),
+                               on_click=_noted(S.step), width="stretch"),
         S.reset_run: cols[2].button("Reset", key="pg_reset" + p, icon=":material/replay:",
-                                    on_click=_noted(S.reset_run), help=HELP["reset"], width="stretch"),
+                                    on_click=_noted(S.reset_run), width="stretch"),
     }
     _replay_lost_click(pressed)
 

@@ -2,11 +2,6 @@
 from __future__ import annotations
 
 HELP = {
-    "play": "Train continuously, epoch after epoch, and watch the boundary, the loss and every "
-            "weight change. Press again to pause.",
-    "step": "Train exactly one epoch: one pass over all training points, in mini-batches.",
-    "reset": "Start again at epoch 0 on the same data, from new random starting weights: run "
-             "it again to see how much the start matters. The share link keeps these weights.",
     "speed": "How many epochs to train per second while playing. TensorFlow Playground runs "
              "about 60; faster gets there sooner, slower lets you watch each change.",
     "view": "How tall the live view (network, boundary, loss) is: larger suits a big screen.",

@@ -30,13 +30,17 @@ def test_defaults_load_with_an_empty_url():
     assert trainer(at).cfg == parse_query("")[0]
 
 
+RUN_BUTTONS = {"pg_play", "pg_step", "pg_reset"}  # explained in the caption beside them
+
+
 def test_every_control_has_a_tooltip():
     at = page()
     for kind in ("selectbox", "slider", "number_input", "toggle", "button", "text_input",
                  "button_group"):
         for w in at.get(kind):
-            if w.key and not w.key.startswith("FormSubmitter"):
+            if w.key and not w.key.startswith("FormSubmitter") and w.key not in RUN_BUTTONS:
                 assert w.help, f"{kind} {w.key} has no help text"
+    assert any("**Step** trains one" in c.value for c in at.caption)
 
 
 DEEP = {"dataset": "xor", "layers": "8,3", "activation": "relu", "lr": "0.1", "optimizer": "adam",
