@@ -1,5 +1,5 @@
 """Shared fixtures: the app served by a real Streamlit server, and Debian's Chromium driven by
-Playwright (DESIGN.md §5: never `playwright install`).
+Playwright (docs/architecture.md, testing: never `playwright install`).
 
 Browser tests use the `browser` fixture. Without /usr/bin/chromium (or Playwright) they are
 skipped on a developer machine but FAIL when the environment variable CI is "true".

@@ -43,3 +43,16 @@ def test_no_unsafe_calls():
 
 def test_app_entry_is_thin():
     assert len((ROOT / "app.py").read_text().splitlines()) <= 80
+
+
+OUTSIDE_DOC, OUTSIDE_DIR = "DESIGN" + ".md", "../" + "shared"  # spelled apart: this file is checked too
+
+
+def test_the_project_stands_alone():
+    """Code, tests and docs cite only files in this repository (a maintainer who clones it
+    must be able to follow every reference)."""
+    texts = [p for p in ROOT.rglob("*") if p.is_file() and p.suffix in (".py", ".md", ".toml", ".js", ".css")
+             and ".git" not in p.parts and "artifacts" not in p.parts]
+    for path in texts:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert OUTSIDE_DOC not in text and OUTSIDE_DIR not in text, path

@@ -1,5 +1,6 @@
 """Sessions in a real browser: closing a tab stops its training, a session the server forgot is
-rebuilt from the URL, and two visitors never see each other's settings (DESIGN.md §6).
+rebuilt from the URL, and two visitors never see each other's settings (docs/architecture.md,
+safety facts).
 
 These tests run their own Streamlit server (they read its CPU time and restart it), and use the
 `browser` / `new_page` fixtures of conftest.py: skipped without /usr/bin/chromium, failed under

@@ -1,4 +1,4 @@
-"""The headless CLI contract (DESIGN.md §3)."""
+"""The headless CLI contract (the README's "Headless CLI")."""
 import json
 import subprocess
 import sys
