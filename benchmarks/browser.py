@@ -65,12 +65,12 @@ PROBE = r"""
     const c = findHeat(), sum = c ? checksum(c) : null;
     if (sum !== null && S.first === null) S.first = now;
     if (sum !== null && sum !== S.lastSum) { S.frames.push(now); S.lastSum = sum; }
-    const stamp = [...document.querySelectorAll('[data-testid=stText]')]
+    const stamp = [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])]
       .map(e => e.textContent).find(t => t.startsWith('server-time '));
     if (stamp && stamp !== S.lastStamp) { S.lastStamp = stamp; S.lags.push(Date.now() / 1000 - parseFloat(stamp.slice(12))); }
     if (now - lastSample >= 100) {
       lastSample = now;
-      const counter = [...document.querySelectorAll('[data-testid=stText]')]
+      const counter = [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])]
         .find(e => /^Epoch \d/.test(e.textContent));
       S.samples.push({t: now, blank: sum === null || !counter,
                       epoch: counter ? parseInt(counter.textContent.match(/^Epoch ([\d,]+)/)[1].replace(/,/g, '')) : null});

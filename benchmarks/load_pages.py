@@ -25,7 +25,7 @@ CLICK_TIMEOUT_S = 15.0
 SNAPSHOT = r"""(nWidths) => {
   const q = (s) => document.querySelector(s);
   const input = (k) => { const e = q(`.st-key-${k} input, [class*="st-key-${k}__"] input`); return e ? e.value : null; };
-  const counter = [...document.querySelectorAll('[data-testid=stText]')].map(e => e.textContent)
+  const counter = [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])].map(e => e.textContent)
     .find(t => /^Epoch \d/.test(t)) || null;
   const code = q('[data-testid=stCode] code');
   const chosen = [...document.querySelectorAll('[class*="st-key-pg_ds_"]')]
@@ -39,15 +39,15 @@ SNAPSHOT = r"""(nWidths) => {
 }"""
 IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon],"
         " [data-testid=stStatusWidgetRunningManIcon]')")
-LOADED = ("() => [...document.querySelectorAll('[data-testid=stText]')].some(e => /^Epoch \\d/.test(e.textContent))"
+LOADED = ("() => [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])].some(e => /^Epoch \\d/.test(e.textContent))"
           " && document.querySelector('[data-testid=stCode] code') && (" + IDLE + ")()")
-EPOCH_JS = r"""() => { const t = [...document.querySelectorAll('[data-testid=stText]')].map(e => e.textContent)
+EPOCH_JS = r"""() => { const t = [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])].map(e => e.textContent)
   .find(t => /^Epoch \d/.test(t)); return t ? parseInt(t.match(/^Epoch ([\d,]+)/)[1].replace(/,/g, '')) : null; }"""
 PAUSED = r"""() => { const b = document.querySelector('.st-key-pg_play button');
   return !!b && /Play/.test(b.innerText); }"""
 # Click Step and time, on the page's own clock, until the epoch counter shows something new.
 CLICK_STEP = r"""async (timeoutMs) => {
-  const counter = () => { const e = [...document.querySelectorAll('[data-testid=stText]')]
+  const counter = () => { const e = [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])]
     .find(e => /^Epoch \d/.test(e.textContent)); return e ? e.textContent : null; };
   const before = counter();
   const button = document.querySelector('.st-key-pg_step button');
@@ -265,7 +265,7 @@ async def final_state(s: Session) -> None:
         await asyncio.sleep(0.3)
         text = None
         for _ in range(40):  # until the counter holds still
-            now = await s.page.evaluate("() => [...document.querySelectorAll('[data-testid=stText]')]"
+            now = await s.page.evaluate("() => [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])]"
                                         ".map(e => e.textContent).find(t => /^Epoch \\d/.test(t))")
             if now == text:
                 break

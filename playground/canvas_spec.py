@@ -7,8 +7,12 @@ exactly one JavaScript twin, tested against NumPy in a real browser (tests/test_
 Model spec (sent every tick, ~0.7 KB for the default 2-4-2-1 net)::
 
     {"v": 1, "domain": 6.0,
-     "features": ["x1", "x2"],                       # cfg.features, in network order
-     "layers": [{"act": "tanh", "res": false,        # hidden layers first, output layer last
+     "features": ["x1", "x2"],                       # cfg.features (active), in network order
+     "inputs": {"names": [...], "labels": [...]},    # every feature the page offers
+                                                     # (config.FEATURE_NAMES, data.FEATURE_LABELS)
+     "palette": {"skip": "#..."},                    # diagram colours (residual arrows)
+     "layers": [{"act": "tanh", "res": false,        # hidden layers first, output layer last;
+                                                     # res: residual on and fan_in == fan_out
                  "W": [[w_j0, ..., w_j(fan_in-1), b_j], ...]},   # fan_out rows, bias last,
                 ...],                                            # float64 (repr, exact)
      "out": {"kind": "binary", "map": "pm1" | "prob", "colors": [c0, c1]}
@@ -20,7 +24,8 @@ Model spec (sent every tick, ~0.7 KB for the default 2-4-2-1 net)::
     A non-finite weight is sent as null (JSON has no NaN); the browser paints it grey.
 
 Frame spec = model spec + {"epoch", "train_loss", "test_loss", "train_acc", "test_acc"
-(full precision; accuracies null for regression), "diverged", "loss": {"x0": first epoch,
+(full precision; accuracies null for regression; a non-finite loss is the string "inf", "-inf"
+or "nan", as Python prints it), "diverged", "loss": {"x0": first epoch,
 "x1": last epoch, "lo": -8, "hi": 8, "train": "<codes>", "test": "<codes>"}}. The series are
 the history's records nearest to ≤ max_points evenly spaced epochs from x0 to x1 (the history
 is bounded and thinned, so this costs the same at any epoch), for display only, two characters per
@@ -29,10 +34,12 @@ value: q = 64·B64(c0) + B64(c1) (B64 = "A-Za-z0-9+/"), loss = 10^(lo + q/4095·
 
 Playback frame (``playback_spec``) = frame spec + {"snapshots": [s_1, ..., s_K]}: the states
 the weights went through during the tick's training chunk, oldest first, each
-{"epoch", "train_loss", "test_loss", "train_acc", "test_acc" (5 significant digits, for
-display), "W": [matrix per layer] (float64, exact)}; the last one is the frame itself: only
-{"epoch"}. The browser paints them one per animation frame, spread over a tick, and ends on
-the frame. ~0.65 KB more per extra state for the default net.
+{"epoch", "train_loss", "test_loss", "train_acc", "test_acc" (full precision, as in the frame:
+the browser's status line prints them as ui_live.status_text would), "W": [matrix per layer]
+(float64, exact)}; the last one is the frame itself: only {"epoch"}. The browser paints them
+one per animation frame, spread over a tick, and ends on the frame; the status line, the
+caption and the loss chart all show the state being painted. ~0.7 KB more per extra state for
+the default net.
 
 Points spec (sent only until the browser acknowledges its "key")::
 
@@ -47,14 +54,17 @@ import math
 
 import numpy as np
 
-from .data import DOMAIN
+from .config import FEATURE_NAMES
+from .data import DOMAIN, FEATURE_LABELS
 
 SPEC_VERSION = 1
 # TensorFlow Playground: orange = class 0 / negative, blue = class 1 / positive.
 ORANGE, BLUE = "#f59322", "#0877bd"
 CLASS_COLORS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#d62728",
                 "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
+SKIP = "#8e44ad"  # the residual arrows in the diagram
 MAX_HISTORY_POINTS = 200
+INPUTS = {"names": list(FEATURE_NAMES), "labels": [FEATURE_LABELS[f] for f in FEATURE_NAMES]}
 
 
 def _matrix(W: np.ndarray) -> list:
@@ -93,6 +103,8 @@ def model_spec(trainer) -> dict:
         "v": SPEC_VERSION,
         "domain": float(DOMAIN),
         "features": list(trainer.cfg.features),
+        "inputs": {"names": list(INPUTS["names"]), "labels": list(INPUTS["labels"])},
+        "palette": {"skip": SKIP},
         "layers": [{"act": a, "res": bool(r), "W": _matrix(W)}
                    for W, a, r in zip(net.W, net.act_names, net.residual)],
         "out": output_spec(trainer),
@@ -179,18 +191,27 @@ def frame_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
     return spec
 
 
+def _loss(v) -> float | str | None:
+    """A loss as JSON: finite → float; else how Python prints it ("inf", "-inf", "nan")."""
+    if v is None:
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else f"{v}"
+
+
 def _state(trainer) -> dict:
     h = trainer.history
     last = (lambda xs: _finite(xs[-1]) if xs else None)
-    return {"epoch": int(trainer.epoch), "train_loss": last(h.train_loss),
-            "test_loss": last(h.test_loss), "train_acc": last(h.train_acc),
-            "test_acc": last(h.test_acc)}
+    return {"epoch": int(trainer.epoch),
+            "train_loss": _loss(h.train_loss[-1]) if h.train_loss else None,
+            "test_loss": _loss(h.test_loss[-1]) if h.test_loss else None,
+            "train_acc": last(h.train_acc), "test_acc": last(h.test_acc)}
 
 
 def weights_snapshot(trainer) -> dict:
-    """The current weights, epoch and losses, for a playback frame (module docstring)."""
-    state = {k: v if k == "epoch" or v is None else _sig(v, 5) for k, v in _state(trainer).items()}
-    return {**state, "W": [_matrix(W) for W in trainer.net.W]}
+    """The current weights, epoch, losses and accuracies (full precision), for a playback
+    frame (module docstring)."""
+    return {**_state(trainer), "W": [_matrix(W) for W in trainer.net.W]}
 
 
 def playback_spec(trainer, snapshots: list[dict], max_points: int = MAX_HISTORY_POINTS) -> dict:

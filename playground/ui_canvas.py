@@ -14,6 +14,7 @@ JavaScript with every tick: 28 KB a tick, 0.8 MB/s per playing tab, measured).
     def tick():
         trainer.train(5)
         sel = live_view(frame_spec(trainer), points_spec(trainer, show_test), key="live")
+        # or: state = live_view_state(...) → {"select", "toggle", "hash"}
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+
+from .config import FEATURE_NAMES
 
 STATIC = Path(__file__).with_name("static")
 COMPONENT_NAME = "playground_live_view"
@@ -68,30 +71,71 @@ def _noop() -> None:
     pass
 
 
-def live_view(spec: dict, points: dict | None, *, key: str, height: int = 420,
-              discretize: bool = False, show_test: bool = False, log_loss: bool = False,
-              show_network: bool = True) -> dict | None:
-    """Mount (or update) the live view and return the user's current selection, or None.
+FEATURE_SET = frozenset(FEATURE_NAMES)
+MAX_HASH = 4000  # characters of a reported URL hash (a TFP hash is ~600)
 
-    ``spec``: ``canvas_spec.frame_spec(trainer)`` (or ``model_spec`` without the loss chart).
-    ``points``: ``canvas_spec.points_spec(trainer, show_test)``; sent in full only until the
-    browser has acknowledged its ``key``. ``show_test`` draws the test points (outlined) if
-    ``points`` holds them.
 
-    The selection is the last thing clicked in the network diagram, kept until the next click
-    (a click on empty space clears it):
-    ``{"layer": l, "neuron": j}`` (l = -1: input feature j; else output unit j of layer l,
-    layers counted like ``trainer.net.W``, the output layer last),
-    ``{"layer": l, "from": i, "to": j}`` (the weight ``trainer.net.W[l][j, i]``) or
-    ``{"layer": l, "from": fan_in, "to": j, "bias": True}`` (the bias ``W[l][j, -1]``).
+def _clean_select(v) -> dict | None:
+    """The selection as the browser reported it: a dict of small ints (and "bias"), with the
+    click's number "n", else None."""
+    if not isinstance(v, dict) or len(v) > 5:
+        return None
+    ok = all(k in ("layer", "neuron", "from", "to") and type(x) is int and -1 <= x < 10_000
+             or k == "bias" and x is True or k == "n" and type(x) is int for k, x in v.items())
+    return v if ok and "layer" in v else None
+
+
+def _clean_toggle(v) -> dict | None:
+    """{"feature": one of config.FEATURE_NAMES, "n": int} (n grows with every click), else None."""
+    if not isinstance(v, dict) or not isinstance(v.get("feature"), str) \
+            or v["feature"] not in FEATURE_SET or type(v.get("n")) is not int:
+        return None
+    return {"feature": v["feature"], "n": v["n"]}
+
+
+def _clean_hash(v) -> str | None:
+    return v if isinstance(v, str) and v.startswith("#") and 1 < len(v) <= MAX_HASH else None
+
+
+def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 420,
+                    discretize: bool = False, show_test: bool = False, log_loss: bool = False,
+                    show_network: bool = True, status_help: str | None = None) -> dict:
+    """Mount (or update) the live view; return what the visitor did in it, checked (the values
+    come from the browser):
+
+    ``{"select": dict | None, "toggle": {"feature": str, "n": int} | None, "hash": str | None}``
+
+    - ``select``: the last thing clicked in the network diagram, kept until the next click;
+      None after a click on empty space (close the inspector). ``{"layer": l, "neuron": j}``
+      (output unit j of layer l, layers counted like ``trainer.net.W``, the output layer last),
+      ``{"layer": l, "from": i, "to": j}`` (the weight ``trainer.net.W[l][j, i]``) or
+      ``{"layer": l, "from": fan_in, "to": j, "bias": True}`` (the bias ``W[l][j, -1]``); each
+      with ``"n"``, the click's number (a new click on the same thing has a new ``n``).
+    - ``toggle``: the last click on an input node (all seven features are drawn, the unused
+      ones dimmed): toggle ``feature``. ``n`` differs with every click (act on a new ``n``).
+    - ``hash``: ``window.location.hash`` (with its "#") if the page was opened with one, e.g. a
+      TensorFlow Playground hash; reported once (the browser then removes it from the address
+      bar) and kept in the state: act on a new value.
+
+    ``spec``: ``canvas_spec.playback_spec`` / ``frame_spec`` (or ``model_spec`` without the loss
+    chart). ``points``: ``canvas_spec.points_spec(trainer, show_test)``; sent in full only until
+    the browser has acknowledged its ``key``. ``show_test`` draws the test points (outlined) if
+    ``points`` holds them. ``height``: of the canvases on a wide container (the status line
+    comes on top); on a narrow one (a phone) they are stacked and the view is as high as they
+    need. The view renders the status line itself (``.pg-status``, ``ui_live.status_text``'s
+    wording) from the weight state it paints; ``status_help`` is its tooltip.
     """
     acked_key, code_acked = f"_pg_live_ack_{key}", f"_pg_live_code_{key}"
     code = code_payload()
+    opts: dict[str, Any] = {"height": int(height), "discretize": bool(discretize),
+                            "show_test": bool(show_test), "log_loss": bool(log_loss),
+                            "show_network": bool(show_network)}
+    if status_help:
+        opts["status_help"] = str(status_help)
     data: dict[str, Any] = {
         "code": {"key": code["key"]} if st.session_state.get(code_acked) == code["key"] else code,
         "spec": spec,
-        "opts": {"height": int(height), "discretize": bool(discretize), "show_test": bool(show_test),
-                 "log_loss": bool(log_loss), "show_network": bool(show_network)},
+        "opts": opts,
     }
     if points is None:
         data["points"] = None
@@ -99,11 +143,29 @@ def live_view(spec: dict, points: dict | None, *, key: str, height: int = 420,
         data["points"] = {"key": points["key"]}
     else:
         data["points"] = points
-    result = _component()(key=key, data=data, height=int(height),
-                          default={"points_key": None, "select": None, "code_key": None},
+    result = _component()(key=key, data=data, height="content",
+                          default={"points_key": None, "select": None, "code_key": None,
+                                   "toggle": None, "hash": None},
                           on_points_key_change=_noop, on_select_change=_noop,
-                          on_code_key_change=_noop)
+                          on_code_key_change=_noop, on_toggle_change=_noop, on_hash_change=_noop)
     st.session_state[acked_key] = result.get("points_key")
     st.session_state[code_acked] = result.get("code_key")
-    select = result.get("select")
-    return select if isinstance(select, dict) else None
+    return {"select": _clean_select(result.get("select")),
+            "toggle": _clean_toggle(result.get("toggle")),
+            "hash": _clean_hash(result.get("hash"))}
+
+
+def live_view(spec: dict, points: dict | None, *, key: str, height: int = 420,
+              discretize: bool = False, show_test: bool = False, log_loss: bool = False,
+              show_network: bool = True, status_help: str | None = None) -> dict | None:
+    """``live_view_state(...)["select"]``: the user's current selection, or None (the
+    original API; see live_view_state for the toggle and hash events)."""
+    return live_view_state(spec, points, key=key, height=height, discretize=discretize,
+                           show_test=show_test, log_loss=log_loss, show_network=show_network,
+                           status_help=status_help)["select"]
+
+
+def code_acknowledged(key: str) -> bool:
+    """Whether the browser's view `key` reported having its script: true from the first run
+    of a session only when that browser tab already had the view (a reconnect)."""
+    return bool(st.session_state.get(f"_pg_live_code_{key}"))

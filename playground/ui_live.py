@@ -3,7 +3,7 @@ the epoch counter, the network diagram, the decision boundary and the loss curve
 
 The fragment yields back to Streamlit every tick (so closing the tab stops training). With
 the browser canvas (`ui_canvas.live_view`, when present) only the weights travel each tick and
-the browser paints; otherwise plotly figures are redrawn (slower, about 5 fps; DESIGN.md §4).
+the browser paints; otherwise plotly figures are redrawn (slower, about 5 fps; docs/architecture.md).
 Streamlit's tick rate (20/s by default, ~30–45/s at most) caps the canvas, so each tick also
 sends SNAPSHOTS − 1 earlier weight states from its chunk, which the browser plays back
 between ticks.
@@ -18,7 +18,10 @@ import streamlit as st
 from . import ui_state as S
 from .figures import (boundary_figure, boundary_values, loss_figure, network_figure,
                       neuron_maps, problem_kind)
+from .canvas_spec import playback_spec, points_spec, weights_snapshot
+from .config import FEATURE_NAMES
 from .train import Trainer, divergence_message, guessing_message
+from .ui_canvas import code_acknowledged, live_view_state
 from .ui_controls import LIVE_FRAGMENT, SPEEDS, VIEW_HEIGHTS, run_buttons
 from .ui_network import params_text
 
@@ -41,16 +44,11 @@ def epoch_text(epoch: int) -> str:
 
 
 def canvas_api():
-    """(live_view, playback_spec, weights_snapshot, points_spec) if the browser canvas is
-    installed, else None."""
+    """(live_view_state, playback_spec, weights_snapshot, points_spec) for the browser canvas,
+    or None where the page asks for plotly figures (tests set pg_renderer)."""
     if ss.get("pg_renderer", "canvas") != "canvas":
         return None
-    try:
-        from .canvas_spec import playback_spec, points_spec, weights_snapshot
-        from .ui_canvas import live_view
-    except Exception:  # not built yet, or broken: fall back to plotly figures
-        return None
-    return live_view, playback_spec, weights_snapshot, points_spec
+    return live_view_state, playback_spec, weights_snapshot, points_spec
 
 
 def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None) -> int:
@@ -115,7 +113,8 @@ def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
             S.set_playing(False)
             st.rerun(scope="app")
     # Plain text: a markdown element re-parsed every tick halved the frame rate (measured).
-    st.text(status_text(t), help=params_text(t))
+    if not api:  # the canvas writes the status line of the state it paints itself
+        st.text(status_text(t), help=params_text(t))
     if os.environ.get("PG_BENCH"):  # benchmarks/browser.py measures the lag from this stamp
         st.text(f"server-time {time.time():.3f}")
     if api:
@@ -127,11 +126,52 @@ def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
 
 
 def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
-    live_view, playback_spec, _, points_spec = api
-    sel = live_view(playback_spec(t, snaps), points_spec(t, cfg.show_test), key="pg_canvas",
-                    discretize=cfg.discretize, show_test=cfg.show_test,
-                    height=VIEW_HEIGHTS[S.pref("view")])
-    _select(canvas_selection(sel), "canvas")
+    live_view_state, playback_spec, _, points_spec = api
+    first = "pg_canvas_ran" not in ss
+    ss["pg_canvas_ran"] = True
+    state = live_view_state(playback_spec(t, snaps), points_spec(t, cfg.show_test), key="pg_canvas",
+                            discretize=cfg.discretize, show_test=cfg.show_test,
+                            height=VIEW_HEIGHTS[S.pref("view")], status_help=params_text(t))
+    if first and code_acknowledged("pg_canvas"):
+        # A new session whose browser already had the view: the server restarted or forgot the
+        # session, and the run was rebuilt from the link. Say so once; what the old view
+        # reports (its last click, the hash it read on its first load) is not a new action.
+        ss["pg_flash"] = "The server restarted or your session expired: the run was rebuilt from the link."
+        sel = state["select"]
+        ss["pg_seen_canvas"] = (canvas_selection(sel), sel.get("n") if sel else None)
+        ss["pg_seen_toggle"] = (state["toggle"] or {}).get("n")
+        ss["pg_seen_hash"] = state["hash"]
+        st.rerun(scope="app")
+    sel = state["select"]
+    _select(canvas_selection(sel), "canvas", click=sel.get("n") if sel else None)
+    _toggle_feature(cfg, state["toggle"])
+    _open_hash(state["hash"])
+
+
+def _toggle_feature(cfg, toggle: dict | None) -> None:
+    """A click on an input of the diagram switches that feature on or off (TFP does too)."""
+    n = toggle.get("n") if toggle else None
+    if n is None or n == ss.get("pg_seen_toggle"):
+        return
+    ss["pg_seen_toggle"] = n
+    cfg = ss["pg_cfg"]  # the fragment's own copy can be older
+    on = set(cfg.features) ^ {toggle["feature"]}
+    if not on:
+        ss["pg_flash"] = "A network needs at least one input: keeping the last one."
+    else:
+        S.set_config(cfg.replace(features=tuple(f for f in FEATURE_NAMES if f in on)))
+    st.rerun(scope="app")
+
+
+def _open_hash(h: str | None) -> None:
+    """A TensorFlow Playground hash on this app's own address (`/#activation=relu&...`): the
+    browser never sends it to the server, the view reports it once."""
+    if not h or h == ss.get("pg_seen_hash"):
+        return
+    ss["pg_seen_hash"] = h
+    notes = S.open_link(h.lstrip("#"))
+    ss["pg_notices"] = [f"The link's {n}" for n in notes]
+    st.rerun(scope="app")
 
 
 def _draw_plotly(t: Trainer, cfg) -> None:
@@ -184,15 +224,19 @@ def canvas_selection(sel) -> str | None:
         return None
 
 
-def _select(sel: str | None, source: str) -> None:
+def _select(sel: str | None, source: str, click: int | None = None) -> None:
     """A new click in the diagram: remember it and redraw the page (the inspector lives
-    outside the fragment). A selection the view keeps reporting is acted on once."""
+    outside the fragment). A selection the view keeps reporting is acted on once; `click`
+    (the view's click number) tells a second click on the same neuron from a repeat."""
     seen = f"pg_seen_{source}"
-    if sel == ss.get(seen):
+    if (sel, click) == ss.get(seen):
         return
-    ss[seen] = sel
+    ss[seen] = (sel, click)
     if sel and sel != ss.get("pg_sel"):
         ss["pg_sel"] = sel
+        st.rerun(scope="app")
+    elif sel is None and ss.get("pg_sel"):  # a click on empty space closes the inspector
+        ss["pg_sel"] = None
         st.rerun(scope="app")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.train import Trainer
+from playground.ui_live import status_text
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -41,7 +42,10 @@ def url(at: AppTest) -> dict:
 
 
 def counter(at: AppTest) -> str:
-    return next(m.value for m in at.text if m.value.startswith("Epoch"))
+    """The status line: the page's own text in the plotly fallback; with the canvas (which
+    writes it in the browser, tested in Chromium) the text it is built from."""
+    texts = [m.value for m in at.text if m.value.startswith("Epoch")]
+    return texts[0] if texts else status_text(trainer(at))
 
 
 def trainer(at: AppTest) -> Trainer:

@@ -8,7 +8,7 @@ import time
 EPOCH = re.compile(r"Epoch (\d[\d,]*)")
 LOSS = re.compile(r"train loss ([\d.]+)\s+·\s+test loss ([\d.]+)")
 LOAD_TIMEOUT = 40_000
-STATUS = "[data-testid=stText]"  # the status line: 'Epoch 000,123 · train loss ... · 25 parameters'
+STATUS = "[data-pg-status]"  # the status line the live view writes of the state it paints
 IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon],"
         " [data-testid=stStatusWidgetRunningManIcon]')")
 

@@ -1,8 +1,10 @@
 """playground/static/playground.js in real headless Chromium (no server): the in-browser
 forward pass must match NumPy, the painters must put the right colours in the right places,
-and the component protocol (points acknowledgement, selection) must work.
+and the component protocol (points acknowledgement, selection, feature toggles, the URL hash)
+must work; the texts it draws must fit and agree with each other and with ui_live.
 
-Skipped when Chromium or Playwright is missing, unless CI=true (then it fails)."""
+Skipped when Chromium or Playwright is missing, unless CI=true (then it fails). PG_CANVAS_JS
+points the tests at another build of playground.js (e.g. an older one, to see a test fail)."""
 from __future__ import annotations
 
 import json
@@ -20,8 +22,9 @@ from playground.train import Trainer, augmented
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-JS = Path(__file__).resolve().parents[1] / "playground" / "static" / "playground.js"
-CSS = JS.with_name("playground.css")
+STATIC = Path(__file__).resolve().parents[1] / "playground" / "static"
+JS = Path(os.environ.get("PG_CANVAS_JS") or STATIC / "playground.js")
+CSS = STATIC / "playground.css"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 try:
@@ -237,7 +240,13 @@ def test_component_protocol_and_dpr(browser):
     bx, by, bw, bh = neuron["box"]
     page.evaluate("() => { window.__calls = []; }")
     page.mouse.click(rect[0] + bx + bw * 0.6, rect[1] + by + bh * 0.4)
-    assert page.evaluate("() => window.__calls") == [["select", {"layer": 0, "neuron": 1}]]
+    calls = page.evaluate("() => window.__calls")
+    assert [(k, {a: b for a, b in v.items() if a != "n"}) for k, v in calls] == [("select", {"layer": 0, "neuron": 1})]
+    n1 = calls[0][1]["n"]
+    page.evaluate("() => { window.__calls = []; }")
+    page.mouse.click(rect[0] + bx + bw * 0.6, rect[1] + by + bh * 0.4)     # the same again: a new click
+    calls = page.evaluate("() => window.__calls")
+    assert calls[0][1] == {"layer": 0, "neuron": 1, "n": calls[0][1]["n"]} and calls[0][1]["n"] > n1
     link = next(h for h in hits if h["kind"] == "link" and h["sel"] == {"layer": 1, "from": 3, "to": 0})
     x0, y0, x1, y1 = link["pts"]
     tq = 0.3  # a point on the drawn cubic: control points at the middle x
@@ -248,9 +257,14 @@ def test_component_protocol_and_dpr(browser):
     page.evaluate("() => { window.__calls = []; }")
     page.mouse.click(rect[0] + px, rect[1] + py)
     got = page.evaluate("() => window.__calls")
-    assert got == [["select", expect]] and set(expect) == {"layer", "from", "to"}
+    assert [(k, {a: b for a, b in v.items() if a != "n"}) for k, v in got] == [("select", expect)]
+    assert set(expect) == {"layer", "from", "to"}
+    # a click on empty space (the bottom right corner) clears the selection
+    size = page.evaluate("() => { const r = window.__shadow.querySelector('.pg-net').getBoundingClientRect(); return [r.width, r.height]; }")
+    empty = [size[0] - 3, size[1] - 3]
+    assert page.evaluate("([x, y]) => PlaygroundCanvas.hitTest(window.__shadow.querySelector('.pg-root')._pg.hits, x, y)", empty) is None
     page.evaluate("() => { window.__calls = []; }")
-    page.mouse.click(rect[0] + 2, rect[1] + 415)                  # empty corner clears
+    page.mouse.click(rect[0] + empty[0], rect[1] + empty[1])
     assert page.evaluate("() => window.__calls") == [["select", None]]
     page.close()
 
@@ -298,11 +312,17 @@ def test_big_network_paints_coarse_then_full(browser):
     t.train(3)
     calls = _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": {"height": 420}})
     assert calls[0][0] == "points_key"
-    info = page.evaluate("() => window.__shadow.querySelector('.pg-info').textContent")
+    info = page.evaluate("() => window.__shadow.querySelector('.pg-status').textContent")
     assert info.startswith("Epoch 000,003") and "error" not in info
     grab = """() => { const c = window.__shadow.querySelector('.pg-heat');
         return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((v, i) => i % 4 === 0)); }"""
-    coarse = np.array(page.evaluate(grab))
+    # the same weights again, grabbed in the animation frame that paints them (before the
+    # 0.3 s refinement, however busy the machine)
+    coarse = np.array(page.evaluate("""([data]) => new Promise((done) => {
+        const p0 = PlaygroundCanvas.stats.paints, grab = """ + grab + """;
+        PlaygroundCanvas.mount({data, parentElement: window.__shadow, setStateValue: () => {}});
+        const look = () => (PlaygroundCanvas.stats.paints > p0 ? done(grab()) : requestAnimationFrame(look));
+        requestAnimationFrame(look); })""", [{"spec": frame_spec(t), "points": {"key": points_spec(t)["key"]}, "opts": {"height": 420}}]))
     page.wait_for_timeout(500)
     full = np.array(page.evaluate(grab))
     assert coarse.shape == full.shape and (coarse != full).any()   # repainted at full resolution
@@ -332,7 +352,7 @@ def test_snapshots_are_played_back_and_end_on_the_latest(browser):
     page.evaluate("""() => { const inst = window.__shadow.querySelector('.pg-root')._pg;
         inst.interval = 600; inst.arrived = 0;
         window.__seen = []; window.__paints0 = PlaygroundCanvas.stats.paints;
-        const info = window.__shadow.querySelector('.pg-info');
+        const info = window.__shadow.querySelector('.pg-status');
         const look = () => { const e = info.textContent.slice(6, 13);
             if (window.__seen[window.__seen.length - 1] !== e) window.__seen.push(e);
             if (window.__seen.length < 4) requestAnimationFrame(look); };
@@ -361,4 +381,212 @@ def test_snapshots_are_played_back_and_end_on_the_latest(browser):
     page.wait_for_timeout(300)
     assert page.evaluate("() => PlaygroundCanvas.stats.paints - window.__paints0") == 1
     assert page.evaluate(compare, [frame]) == 0
+    page.close()
+
+
+
+# ---------------------------------------------------------------- texts, inputs, residual marks
+def test_epoch_and_status_text_match_python(page):
+    """The browser writes the status line itself (from the state it paints): the same text as
+    ui_live.status_text, digits included (1,234,567 was "123,4567"; .4f ties round to even)."""
+    from playground.ui_live import epoch_text, status_text
+    es = [0, 7, 123, 1234, 99_999, 999_999, 1_000_000, 1_234_567, 123_456_789]
+    assert page.evaluate("(es) => es.map((e) => PlaygroundCanvas.epochText(e))", es) == [epoch_text(e) for e in es]
+    runs = [dict(), dict(dataset="reg-gauss"), dict(dataset="spiral", classes=3, cost="cross_entropy", layers=(32, 32, 32))]
+    for kw in runs:
+        t = Trainer(Config(points=100, **kw))
+        t.train(3)
+        for loss in (None, 0.03125, 0.09375, 0.12344999, 12.34565, 1234.5, float("inf"), float("nan")):
+            if loss is not None:
+                t.history.train_loss[-1] = loss
+            t.epoch = 1_234_567 if loss == 1234.5 else t.epoch
+            want = status_text(t)
+            got = page.evaluate("([f]) => PlaygroundCanvas.statusText(f)", [json.loads(json.dumps(frame_spec(t)))])
+            assert got == want, kw
+
+
+TEXT_SPY = """() => { window.__texts = []; if (window.__spy) return; window.__spy = true;
+  const orig = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (t, x, y) {
+    const c = this.canvas, inst = c.parentElement && c.parentElement._pg;
+    window.__texts.push({canvas: c.className, text: String(t), x, y, align: this.textAlign, font: this.font,
+                         w: this.measureText(t).width, cssW: c.getBoundingClientRect().width,
+                         epoch: inst && inst.spec ? inst.spec.epoch : null, paint: PlaygroundCanvas.stats.paints,
+                         status: inst && inst.status ? inst.status.textContent : null});
+    return orig.apply(this, arguments); }; }"""
+
+
+def _texts(page, canvas: str, last: bool = False) -> list[dict]:
+    """What was written on a canvas (`last`: in the latest paint only)."""
+    out = [t for t in page.evaluate("() => window.__texts") if t["canvas"] == canvas]
+    return [t for t in out if t["paint"] == out[-1]["paint"]] if last and out else out
+
+
+def _box(t: dict) -> tuple[float, float]:
+    x0 = t["x"] - t["w"] / 2 if t["align"] == "center" else t["x"] - t["w"] if t["align"] in ("right", "end") else t["x"]
+    return x0, x0 + t["w"]
+
+
+def _mount_fresh(page, data, width):
+    page.evaluate("() => { const h = document.getElementById('host'); if (h) h.remove(); }")
+    page.evaluate(TEXT_SPY)
+    return _mount(page, data, width)
+
+
+@pytest.mark.parametrize("layers,width,residual", [((32, 32), 900, False), ((4, 2), 358, False),
+                                                  ((32,) * 8, 358, True), ((6, 6, 6), 358, True)])
+def test_diagram_texts_fit_and_do_not_overlap(browser, layers, width, residual):
+    """Headers ("output" was cut to "outpu" by a 32-wide layer) and input labels lie inside the
+    diagram, and no two of them overlap, at desktop and phone widths."""
+    page = _page(browser, width=max(width, 400), height=900)
+    t = Trainer(Config(points=100, layers=layers, residual=residual, activation=("leaky_relu",)))
+    _mount_fresh(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": {"height": 420}}, width)
+    texts = _texts(page, "pg-net", last=True)
+    assert {"input", "output"} <= {t["text"] for t in texts}
+    for tx in texts:
+        x0, x1 = _box(tx)
+        assert x0 >= -0.5 and x1 <= tx["cssW"] + 0.5, tx
+    rows: dict[float, list] = {}
+    for tx in texts:  # texts on one baseline must not overlap
+        rows.setdefault(round(tx["y"], 1), []).append(_box(tx))
+    for y, boxes in rows.items():
+        boxes.sort()
+        assert all(a[1] <= b[0] + 0.5 for a, b in zip(boxes, boxes[1:])), (y, boxes)
+    inputs = sorted(tx["y"] for tx in texts if tx["align"] == "right")
+    assert len(inputs) == len(FEATURE_NAMES) and min(np.diff(inputs)) >= 10      # input labels apart
+    page.close()
+
+
+def test_caption_and_status_line_fit(browser):
+    """At the default size the caption was cut ("100.0%…"); it must fit, and so must the
+    status line (which wraps on a phone)."""
+    t = Trainer(Config(seed=3))
+    t.train(5)
+    for width, div in ((900, False), (900, True), (358, True)):
+        page = _page(browser, width=max(width, 400), height=900)
+        f = {**frame_spec(t), "train_acc": 1.0, "test_acc": 1.0, "diverged": div, "epoch": 1_234_567}
+        _mount_fresh(page, {"spec": f, "points": points_spec(t), "opts": {"height": 400}}, width)
+        got = page.evaluate("""() => ['.pg-info', '.pg-status'].map((s) => { const e = window.__shadow.querySelector(s);
+            return {text: e.textContent, sw: e.scrollWidth, cw: e.clientWidth, sh: e.scrollHeight, ch: e.clientHeight,
+                    px: parseFloat(getComputedStyle(e).fontSize)}; })""")
+        cap, status = got
+        assert cap["text"].startswith("accuracy 100.0% train · 100.0% test")
+        assert cap["sw"] <= cap["cw"] and cap["px"] >= 8, cap
+        assert status["text"].startswith("Epoch 1,234,567 · train loss")
+        assert status["sw"] <= status["cw"] and status["sh"] <= status["ch"] + 1, status
+        page.close()
+
+
+def test_status_caption_and_loss_chart_show_the_painted_state(browser):
+    """While playing back a tick's weight states, the status line, the caption and the loss
+    chart's epoch all come from the state being painted (they showed three epochs)."""
+    from playground.canvas_spec import playback_spec, weights_snapshot
+    page = _page(browser)
+    page.evaluate(TEXT_SPY)
+    t = Trainer(Config(seed=7, dataset="xor", layers=(6, 4), lr=0.1))
+    opts = {"height": 420}
+    _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": opts})
+    snaps = []
+    for _ in range(2):
+        t.train(40)
+        snaps.append(weights_snapshot(t))
+    t.train(40)
+    page.evaluate("() => { const inst = window.__shadow.querySelector('.pg-root')._pg; inst.interval = 600; inst.arrived = 0;"
+                  " window.__texts.length = 0; window.__p0 = PlaygroundCanvas.stats.paints; }")
+    page.evaluate("([data]) => PlaygroundCanvas.mount({data, parentElement: window.__shadow, setStateValue: () => {}})",
+                  [{"spec": playback_spec(t, snaps), "points": {"key": points_spec(t)["key"]}, "opts": opts}])
+    page.wait_for_function("() => PlaygroundCanvas.stats.paints - window.__p0 >= 3", timeout=10_000)
+    page.wait_for_timeout(700)
+    seen = [(x["epoch"], x["text"], x["status"]) for x in _texts(page, "pg-loss") if x["text"].startswith("epoch ")]
+    assert [e for e, _, _ in seen] == [40, 80, 120]
+    for e, label, status in seen:
+        assert label == f"epoch {e}" and status.startswith(f"Epoch 000,{e:03d} ·"), (e, label, status)
+    # the status line carries the snapshot's own losses, as ui_live.status_text prints them
+    assert f"train loss {snaps[0]['train_loss']:.4f}" in seen[0][2]
+    page.close()
+
+
+def _hits(page):
+    return page.evaluate("() => window.__shadow.querySelector('.pg-root')._pg.hits.map(h => ({kind: h.kind, sel: h.sel,"
+                         " feature: h.feature, active: h.active, box: h.box, pts: h.pts}))")
+
+
+def _click_box(page, box):
+    r = page.evaluate("() => { const r = window.__shadow.querySelector('.pg-net').getBoundingClientRect(); return [r.left, r.top]; }")
+    page.mouse.click(r[0] + box[0] + box[2] / 2, r[1] + box[1] + box[3] / 2)
+
+
+def test_all_inputs_drawn_and_a_click_toggles_one(browser):
+    """All seven features are input nodes (unused ones dimmed, unconnected); a click on one
+    reports {"feature", "n"} as the "toggle" state, a new n every click; "select" is untouched."""
+    page = _page(browser)
+    t = Trainer(Config(features=("x2", "x1sq"), layers=(3,)))
+    _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": {"height": 420}})
+    inputs = [h for h in _hits(page) if h["kind"] == "input"]
+    assert [h["feature"] for h in inputs] == list(FEATURE_NAMES)
+    assert [h["active"] for h in inputs] == [f in ("x2", "x1sq") for f in FEATURE_NAMES]
+    centre = {h["feature"]: h["box"][1] + h["box"][3] / 2 for h in inputs}
+    starts = {(h["sel"]["from"], round(h["pts"][1], 3)) for h in _hits(page) if h["kind"] == "link" and h["sel"]["layer"] == 0}
+    assert starts == {(0, round(centre["x2"], 3)), (1, round(centre["x1sq"], 3))}   # network order → rows
+    alpha = page.evaluate("""([boxes]) => { const c = window.__shadow.querySelector('.pg-net'), k = c.width / c.getBoundingClientRect().width;
+        return boxes.map(([x, y, w, h]) => { const X = Math.round((x + w - 4) * k), Y = Math.round((y + h / 2) * k);
+          return c.getContext('2d').getImageData(X, Y, 1, 1).data[3]; }); }""", [[h["box"] for h in inputs]])
+    for h, a in zip(inputs, alpha):
+        assert (a > 200) if h["active"] else (40 < a < 130), (h["feature"], a)   # unused ones dimmed
+    page.evaluate("() => { window.__calls = []; }")
+    x1sq = next(h for h in inputs if h["feature"] == "x1sq")
+    sinx1 = next(h for h in inputs if h["feature"] == "sinx1")
+    _click_box(page, sinx1["box"])
+    _click_box(page, sinx1["box"])
+    _click_box(page, x1sq["box"])
+    calls = page.evaluate("() => window.__calls")
+    assert [c[0] for c in calls] == ["toggle"] * 3
+    assert [c[1]["feature"] for c in calls] == ["sinx1", "sinx1", "x1sq"]
+    ns = [c[1]["n"] for c in calls]
+    assert ns == sorted(set(ns)) and all(isinstance(n, int) for n in ns)
+    page.close()
+
+
+def _skip_pixels(page) -> int:
+    return page.evaluate("""([rgb]) => { const c = window.__shadow.querySelector('.pg-net');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < 30) n++;
+        return n; }""", [_rgb(frame_spec(Trainer(Config()))["palette"]["skip"]).tolist()])
+
+
+def test_residual_layers_are_marked(browser):
+    """With residual on, a layer whose input is as wide as it is gets a curved skip arrow and
+    "+ skip" in its header; a layer that changes width gets nothing, and nothing without residual."""
+    page = _page(browser)
+    t = Trainer(Config(layers=(2, 2, 3), residual=True))
+    assert model_spec(t)["palette"]["skip"]
+    _mount_fresh(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": {"height": 420}}, 900)
+    heads = [x["text"] for x in _texts(page, "pg-net", last=True) if x["align"] == "center"]
+    assert heads == ["input", "tanh 2 + skip", "tanh 2 + skip", "tanh 3", "output"]
+    assert _skip_pixels(page) > 40
+    t = Trainer(Config(layers=(2, 2, 3), residual=False))
+    _mount_fresh(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": {"height": 420}}, 900)
+    heads = [x["text"] for x in _texts(page, "pg-net", last=True) if x["align"] == "center"]
+    assert heads == ["input", "tanh 2", "tanh 2", "tanh 3", "output"]
+    assert _skip_pixels(page) == 0
+    page.close()
+
+
+def test_url_hash_is_reported_once_and_removed(browser, tmp_path):
+    """A TensorFlow Playground hash on the page's URL reaches the page as the "hash" state
+    (Streamlit never sends it to the server); the address bar keeps the query, not the hash."""
+    html = tmp_path / "host.html"
+    html.write_text("<!doctype html><html><body style='margin:0'></body></html>")
+    page = browser.new_page(viewport={"width": 900, "height": 600})
+    page.goto(f"{html.as_uri()}?lr=0.1#activation=relu&dataset=spiral")
+    page.add_script_tag(path=str(JS))
+    t = Trainer(Config())
+    calls = _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": {"height": 420}})
+    assert ["hash", "#activation=relu&dataset=spiral"] in calls
+    assert page.evaluate("() => [location.hash, location.search]") == ["", "?lr=0.1"]
+    calls = _mount(page, {"spec": frame_spec(t), "points": {"key": points_spec(t)["key"]}, "opts": {"height": 420}})
+    assert not any(c[0] == "hash" for c in calls)                  # once
+    page.evaluate("() => { window.__calls = []; location.hash = '#dataset=xor'; }")
+    page.wait_for_function("() => window.__calls.length > 0")
+    assert page.evaluate("() => window.__calls") == [["hash", "#dataset=xor"]]
     page.close()

@@ -54,6 +54,21 @@ def test_residual_flags_follow_the_net():
     assert [L["res"] for L in model_spec(t)["layers"]] == [True, True, False, False]
 
 
+def test_model_spec_offers_every_input_and_marks_residual_layers():
+    """The diagram draws all seven features (the active ones in network order) and marks the
+    layers the residual connection applies to (its input as wide as it is)."""
+    from playground.config import FEATURE_NAMES
+    from playground.data import FEATURE_LABELS
+    t = trainer(features=("x2", "sinx1"), layers=(2, 2, 3), residual=True)
+    spec = model_spec(t)
+    assert spec["inputs"] == {"names": list(FEATURE_NAMES), "labels": [FEATURE_LABELS[f] for f in FEATURE_NAMES]}
+    assert spec["features"] == ["x2", "sinx1"]
+    assert [L["res"] for L in spec["layers"]] == [True, True, False, False]
+    assert [L["res"] for L in model_spec(trainer(layers=(4, 2), residual=True))["layers"]] == [False] * 3
+    assert [L["res"] for L in model_spec(trainer(layers=(2, 2), residual=False))["layers"]] == [False] * 3
+    assert all(isinstance(c, str) and len(c) == 7 and c[0] == "#" for c in spec["palette"].values())
+
+
 @pytest.mark.parametrize("kw,out", [
     (dict(cost="squared"), {"kind": "binary", "map": "pm1", "colors": [ORANGE, BLUE]}),
     (dict(cost="cross_entropy"), {"kind": "binary", "map": "prob", "colors": [ORANGE, BLUE]}),
@@ -131,6 +146,24 @@ def test_playback_spec_snapshots_and_payload_size():
     # 3 states per tick for the default net: the weights twice more, not the whole frame
     assert len(spec_json(f)) - len(spec_json(frame_spec(t))) < 1400
     assert len(json.dumps(f)) < 3400
+
+
+def test_snapshots_carry_their_exact_state():
+    """The browser prints each snapshot's status line as ui_live.status_text would: the
+    snapshot's epoch, losses and accuracies at full precision (they were 5 significant digits:
+    0.12344999 printed as 0.1235, 12.34567 as 12.3460); a non-finite loss as Python prints it."""
+    t = trainer()
+    t.train(7)
+    t.history.train_loss[-1] = 0.12344999
+    t.history.test_loss[-1] = 12.345678
+    s = cs.weights_snapshot(t)
+    h = t.history
+    assert (s["epoch"], s["train_loss"], s["test_loss"], s["train_acc"], s["test_acc"]) == \
+        (7, 0.12344999, 12.345678, h.train_acc[-1], h.test_acc[-1])
+    t.history.train_loss[-1], t.history.test_loss[-1] = float("inf"), float("nan")
+    s, f = cs.weights_snapshot(t), frame_spec(t)
+    assert (s["train_loss"], s["test_loss"]) == (f["train_loss"], f["test_loss"]) == ("inf", "nan")
+    json.loads(spec_json(f))
 
 
 def test_train_chunk_records_even_slices(monkeypatch):
@@ -218,6 +251,43 @@ def test_live_view_runs_in_apptest():
     assert any("selection=None" in m.value for m in at.markdown)
     at.run()  # a second run (a tick) is fine too
     assert not at.exception
+
+
+APP_STATE = """
+import streamlit as st
+from playground.config import Config
+from playground.train import Trainer
+from playground.canvas_spec import frame_spec, points_spec
+from playground.ui_canvas import live_view_state
+
+t = Trainer(Config())
+state = live_view_state(frame_spec(t), points_spec(t), key="live", height=400, status_help="25 weights")
+st.write(f"state={sorted(state.items())}")
+"""
+
+
+def test_live_view_state_runs_in_apptest():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_string(APP_STATE, default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("state=[('hash', None), ('select', None), ('toggle', None)]" in m.value for m in at.markdown)
+
+
+def test_browser_reports_are_checked():
+    """select / toggle / hash come from the browser: anything but the documented shapes is None."""
+    from playground import ui_canvas as ui
+    assert ui._clean_select({"layer": 0, "neuron": 1}) == {"layer": 0, "neuron": 1}
+    assert ui._clean_select({"layer": 1, "from": 4, "to": 0, "bias": True, "n": 1764590000123}) is not None
+    for bad in (None, [], "n:1:0", {"layer": "0", "neuron": 1}, {"neuron": 1}, {"layer": 0, "neuron": 1.5},
+                {"layer": 0, "neuron": True}, {"layer": 0, "x": 1}, {"layer": 10**9, "neuron": 0}):
+        assert ui._clean_select(bad) is None, bad
+    assert ui._clean_toggle({"feature": "x1sq", "n": 17}) == {"feature": "x1sq", "n": 17}
+    for bad in (None, {"feature": "x9", "n": 1}, {"feature": "x1", "n": "1"}, {"feature": ["x1"], "n": 1}, {"feature": "x1"}):
+        assert ui._clean_toggle(bad) is None, bad
+    assert ui._clean_hash("#activation=relu&dataset=spiral") == "#activation=relu&dataset=spiral"
+    for bad in (None, "", "#", "activation=relu", 5, "#" + "a" * ui.MAX_HASH):
+        assert ui._clean_hash(bad) is None, bad
 
 
 def test_component_module_is_a_small_loader_and_the_code_travels_once():
