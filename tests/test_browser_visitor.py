@@ -102,3 +102,27 @@ def test_on_a_phone_the_live_view_comes_first(app_url, new_page, artifacts):
                    for k in ("pg_play", "pg_step", "pg_reset")]
         assert len({round(b["y"]) for b in buttons}) == 1, "Play, Step and Reset on one row"
         assert settings["y"] > view["y"], "the settings come after the live view"
+
+
+def test_the_inspector_opens_in_view_and_an_empty_click_closes_it(app_url, browser, artifacts):
+    """At 1440×900 the inspector started at y≈840, below the fold, and clicking empty space in
+    the diagram did not close it."""
+    from test_browser_canvas import _click, _context, _open, _view
+
+    page = _open(_context(browser, 1440, 900, "light"), app_url)
+    neuron = next(h for h in _view(page)["hits"]
+                  if h["box"] and isinstance(h["sel"], dict) and h["sel"].get("neuron") == 0
+                  and h["sel"].get("layer") == 0)
+    _click(page, neuron["box"])
+    panel = page.locator(".st-key-pg_inspector")
+    panel.wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page)
+    box, view = panel.bounding_box(), _view(page)
+    page.screenshot(path=str(artifacts / "visitor-inspector.png"))
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 900, box  # in the window
+    heat = view["heat"]
+    assert box["y"] + box["height"] <= heat["y"] or box["x"] >= heat["x"] + heat["w"], \
+        "the inspector must leave the boundary in view"
+    net = view["net"]
+    page.mouse.click(net["x"] + net["w"] * 0.5, net["y"] + 8)  # empty space above the neurons
+    expect(page.locator(".st-key-pg_inspector")).to_have_count(0, timeout=20_000)
