@@ -16,9 +16,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
-                     MAX_POINTS, MAX_SEED,
-                     MAX_NEURONS, REGRESSION_COSTS, Config, check_value, parse_query, safe_echo, to_params,
-                     validate)
+                     MAX_NEURONS, MAX_POINTS, MAX_SEED, REGRESSION_COSTS, Config, check_value,
+                     parse_query, safe_echo, to_params, validate)
 from .data import DataError, read_csv
 from .model_io import ModelError, load_model
 from .train import USER_SCALE, Trainer, change_kind, user_dataset
