@@ -236,9 +236,14 @@ assert set(PARSERS) == {f.name for f in dataclasses.fields(Config)}
 
 
 # ---------------------------------------------------------------- consistency
+def split_count(n: int, train_frac: float) -> int:
+    """How many of n points train: round(n · train_frac), at least 1 on each side."""
+    return min(max(int(round(n * train_frac)), 1), n - 1)
+
+
 def train_points(cfg: Config) -> int:
-    """How many generated points train: round(points · train %), at least 1 each side."""
-    return min(max(int(round(cfg.points * cfg.train / 100)), 1), cfg.points - 1)
+    """How many generated points train (the data generator splits by `split_count` too)."""
+    return split_count(cfg.points, cfg.train / 100.0)
 
 
 def validate(cfg: Config) -> tuple[Config, list[str]]:

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .config import safe_echo
+from .config import safe_echo, split_count
 
 DOMAIN = 6.0  # inputs live in [-6, 6]^2
 MAX_POINTS = 2000
@@ -227,7 +227,7 @@ def make_dataset(name: str, n: int, noise: float, classes: int, train_frac: floa
     X, y = DATASETS[name](n, float(noise), classes, rng)
     perm = rng.permutation(n)
     X, y = X[perm], y[perm]
-    n_train = min(max(int(round(n * train_frac)), 1), n - 1)
+    n_train = split_count(n, train_frac)
     clean = y[:n_train]
     return Dataset(X[:n_train], _flip_labels(clean, kind, k, label_noise, rng), X[n_train:], y[n_train:],
                    kind, k, clean)
