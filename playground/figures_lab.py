@@ -29,9 +29,9 @@ DIVERGING = [[0.0, ORANGE], [0.5, GREY], [1.0, BLUE]]
 LOSS_COLOURS = {"train": "#555555", "test": "#d62728"}
 VARIANT_COLOURS = {"plain": "#7f7f7f", "residual": "#2ca02c"}
 AB_COLOURS = {"A": "#3b3b98", "B": "#c2255c"}
-# Depth lines: shallow = dark purple → deep = green (Viridis up to 0.8, explicit, so the
-# deepest line is still visible on white).
-_DEPTH_RAMP = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779",
+# Depth lines: shallow = purple → deep = green, every colour of middle lightness so each
+# line shows on white and on the dark theme (Viridis's #440154 vanished on dark).
+_DEPTH_RAMP = ["#9467bd", "#7a5cc4", "#5470c6", "#3e87b5", "#26828e", "#1f9e89", "#35b779",
                "#6ece58"]
 FONT = dict(size=12)
 

@@ -137,3 +137,21 @@ def test_dataset_preview_is_a_small_image(name):
     img = dataset_preview(name, 48)
     assert img.shape == (48, 48, 3) and img.dtype == np.uint8
     assert len(np.unique(img.reshape(-1, 3), axis=0)) > 2  # background and coloured points
+
+
+def _contrast(a: str, b: str) -> float:
+    def lum(h):
+        c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_every_depth_line_shows_on_light_and_dark_pages():
+    """The shallowest depth's line (#440154) was all but invisible on the dark theme."""
+    from playground.figures_lab import depth_colour
+    for n in (1, 2, 5, 8):
+        for i in range(n):
+            c = depth_colour(i, n)
+            assert _contrast(c, "#ffffff") > 1.9 and _contrast(c, "#0e1117") > 3, (i, n, c)
