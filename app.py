@@ -3,6 +3,6 @@
 All page code lives in `playground/ui*.py`; the engine underneath (`playground/`) has no
 Streamlit in it and also runs headless: `python -m playground train "<query>"`.
 """
-from playground.ui import main
+from playground.ui.page import main
 
 main()

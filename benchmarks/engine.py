@@ -24,8 +24,8 @@ import numpy as np  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.neural_network import MLPClassifier  # noqa: E402
 
-from playground.config import parse_query  # noqa: E402
-from playground.train import Trainer  # noqa: E402
+from playground.core.config import parse_query  # noqa: E402
+from playground.core.train import Trainer  # noqa: E402
 
 # CPU time of this process: both sides are single-threaded (BLAS pinned to one thread), and on
 # a shared machine CPU time is far less disturbed by other jobs than wall time.

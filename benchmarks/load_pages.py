@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
-from playground.config import Config, to_params, to_query
+from playground.core.config import Config, to_params, to_query
 
 DATASETS = ("circle", "xor", "gauss", "spiral", "moons", "blobs", "checkerboard", "reg-plane",
             "reg-gauss")
@@ -110,7 +110,7 @@ def make_sessions(n: int, trainers: int) -> list[Session]:
 
 
 def expected_params(s: Session) -> int:
-    from playground.train import Trainer
+    from playground.core.train import Trainer
     return Trainer(s.cfg).net.n_params
 
 

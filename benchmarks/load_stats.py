@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from playground.config import Config
+from playground.core.config import Config
 
 class Sampler(threading.Thread):
     """RSS and CPU of the server process every `period` seconds."""
@@ -41,7 +41,7 @@ class Sampler(threading.Thread):
 
 def own_loss(cfg: Config, epochs: int) -> str:
     """The train loss a link gives after `epochs` epochs, as the page prints it."""
-    from playground.train import Trainer
+    from playground.core.train import Trainer
     t = Trainer(cfg)
     t.train(epochs)
     return f"{t.history.train_loss[-1]:.4f}"

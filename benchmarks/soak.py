@@ -34,10 +34,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground import canvas_spec as cs  # noqa: E402
-from playground.config import DEFAULT  # noqa: E402
-from playground.figures import loss_figure  # noqa: E402
-from playground.train import MAX_RECORDS, Trainer  # noqa: E402
+from playground.views import canvas_spec as cs  # noqa: E402
+from playground.core.config import DEFAULT  # noqa: E402
+from playground.views.figures import loss_figure  # noqa: E402
+from playground.core.train import MAX_RECORDS, Trainer  # noqa: E402
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 

@@ -24,9 +24,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.config import Config  # noqa: E402
-from playground.sweep import DASK_ENV, run_sweep  # noqa: E402
-from playground.sweep_backends import cores  # noqa: E402
+from playground.core.config import Config  # noqa: E402
+from playground.lab.sweep import DASK_ENV, run_sweep  # noqa: E402
+from playground.lab.backends import cores  # noqa: E402
 
 TARGET_S = 5.0
 

@@ -19,9 +19,10 @@ import stat
 import sys
 import time
 
-from .config import MAX_EPOCHS, Config, parse_query
-from .data import MAX_CSV_BYTES, DataError, dataset_to_csv, read_csv
-from .model_io import MAX_BYTES, ModelError, load_model, model_json
+from .core.config import MAX_EPOCHS, Config, parse_query
+from .core.datasets import DataError
+from .io.data_csv import MAX_CSV_BYTES, dataset_to_csv, read_csv
+from .io.model_file import MAX_BYTES, ModelError, load_model, model_json
 
 
 class UsageError(Exception):
@@ -122,7 +123,7 @@ def _write(path: str, text: str) -> None:
 
 
 def train(args) -> dict:
-    from .train import Trainer, user_dataset
+    from .core.train import Trainer, user_dataset
 
     cfg = _config(args.query)
     data = None
@@ -150,7 +151,7 @@ def train(args) -> dict:
 
 
 def sweep(args) -> list[dict]:
-    from .sweep import run_sweep
+    from .lab.sweep import run_sweep
 
     cfg = _config(args.query)
     try:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from playground.train import Trainer
-from playground.ui_live import status_text
+from playground.core.train import Trainer
+from playground.ui.live import status_text
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

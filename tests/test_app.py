@@ -10,10 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from appkit import APP, base_keys, counter, keys, page, run, step, trainer, url, widget
-from playground.config import parse_query
-from playground.data import dataset_to_csv
-from playground.model_io import model_json
-from playground.train import Trainer
+from playground.core.config import parse_query
+from playground.io.data_csv import dataset_to_csv
+from playground.io.model_file import model_json
+from playground.core.train import Trainer
 
 
 # ---------------------------------------------------------------- defaults and deep links

@@ -6,28 +6,83 @@ ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "playground"
 
 
-def imported(path: Path) -> set[str]:
+LAYERS = ("core", "io", "lab", "views", "ui")  # lowest first; `cli.py` sits beside ui
+
+
+def layer(path: Path) -> str:
+    rel = path.relative_to(PKG).parts
+    return rel[0] if len(rel) > 1 else path.stem
+
+
+def imports(path: Path) -> set[str]:
+    """Every module the file imports, as a dotted name; relative imports resolved against
+    the file's own package (``from ..core import train`` -> ``playground.core.train``)."""
+    own = ["playground", *path.relative_to(PKG).parent.parts] if PKG in path.parents else []
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = own[:len(own) - node.level + 1]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            names.add(mod)
+            names |= {f"{mod}.{a.name}" for a in node.names}
     return names
 
 
+def imported(path: Path) -> set[str]:
+    """Top-level names of the packages the file imports."""
+    return {n.split(".")[0] for n in imports(path)}
+
+
+def layers_used(path: Path) -> set[str]:
+    return {n.split(".")[1] for n in imports(path)
+            if n.startswith("playground.") and n.split(".")[1] in LAYERS}
+
+
+def package_files() -> list[Path]:
+    return sorted(PKG.rglob("*.py"))
+
+
+def test_the_package_is_in_layer_folders():
+    top = {p.stem for p in PKG.glob("*.py")}
+    assert top <= {"__init__", "__main__", "cli"}, top
+    assert {p.name for p in PKG.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(LAYERS)
+
+
 def test_imports_point_downward():
-    for path in PKG.glob("*.py"):
+    """core → io → lab → views → ui: a module imports only its own layer and those below,
+    relative imports included; only ui imports streamlit; only views and ui import plotly."""
+    for path in package_files():
+        where = layer(path)
+        if where in LAYERS:
+            above = set(LAYERS[LAYERS.index(where) + 1:])
+            assert not layers_used(path) & above, f"{path.relative_to(ROOT)} imports {layers_used(path) & above}"
         names = imported(path)
-        if path.stem.startswith("ui"):
-            continue
-        assert "streamlit" not in names, f"{path.name} imports streamlit below the UI layer"
-        if not path.stem.startswith("figures"):
-            assert "plotly" not in names, f"{path.name} imports plotly below the figures layer"
+        if where != "ui":
+            assert "streamlit" not in names, f"{path.relative_to(ROOT)} imports streamlit below the UI"
+        if where not in ("views", "ui"):
+            assert "plotly" not in names, f"{path.relative_to(ROOT)} imports plotly below the views"
+        if where == "cli":
+            assert "ui" not in layers_used(path), "the CLI runs without the page"
+    assert "plotly" not in imported(PKG / "views" / "canvas_spec.py")  # the canvas spec is plain data
+
+
+def test_the_layer_check_sees_relative_imports(tmp_path):
+    """The check itself: a core module that reaches up with a relative import is caught."""
+    fake = PKG / "core" / "_probe_for_test.py"
+    try:
+        fake.write_text("from ..ui import session\nfrom ...playground.views import figures\n")
+        assert layers_used(fake) == {"ui", "views"}
+    finally:
+        fake.unlink()
 
 
 def test_no_unsafe_calls():
-    for path in list(PKG.glob("*.py")) + [ROOT / "app.py"]:
+    for path in package_files() + [ROOT / "app.py"]:
         tree = ast.parse(path.read_text())
         assert "pickle" not in imported(path), path.name
         for node in ast.walk(tree):

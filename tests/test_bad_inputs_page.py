@@ -13,14 +13,14 @@ EXPECTED = json.loads((BAD / "expected.json").read_text())
 sys.path.insert(0, str(BAD))
 from make import big_cases  # noqa: E402
 
-from playground.config import safe_echo  # noqa: E402
+from playground.core.config import safe_echo  # noqa: E402
 
 
 def script():
     import streamlit as st
 
-    from playground import ui_state as S
-    from playground.ui import main
+    from playground.ui import session as S
+    from playground.ui.page import main
 
     pending = st.session_state.pop("test_upload", None)
     if pending is not None:

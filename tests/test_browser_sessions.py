@@ -18,8 +18,8 @@ import pytest
 from conftest import start_app, stop_app
 from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, key, losses, select_option, step,
                      wait_epoch, wait_idle)
-from playground.config import parse_query, to_params
-from playground.train import Trainer
+from playground.core.config import parse_query, to_params
+from playground.core.train import Trainer
 
 NOT_LOOPBACK = re.compile(r"^(https?|wss?)://(?!127\.0\.0\.1[:/])")
 STOPPED_CPU = 0.06  # cores: the server counts as idle below this (CPU time ticks are 10 ms)

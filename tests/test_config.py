@@ -4,10 +4,10 @@ import dataclasses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground import config as C
+from playground.core import config as C
 from urllib.parse import quote
 
-from playground.config import DEFAULT, Config, parse_query, to_params, to_query
+from playground.core.config import DEFAULT, Config, parse_query, to_params, to_query
 
 
 def test_defaults_are_tfp_and_write_nothing():
@@ -294,8 +294,8 @@ def test_check_value_refuses(field, value):
 def test_the_batch_cap_is_the_generated_training_set_size():
     """`train_points` (the batch cap) and the generator split the same way, including the
     (points, train) pairs where round(n·t/100) and round(n·(t/100)) differ."""
-    from playground.config import parse_query, train_points, validate
-    from playground.train import build_dataset
+    from playground.core.config import parse_query, train_points, validate
+    from playground.core.train import build_dataset
     for points, train in ((50, 10), (90, 35), (85, 70), (2000, 90)):
         cfg = parse_query(f"points={points}&train={train}&batch=2000")[0]
         assert validate(cfg)[0].batch == train_points(cfg) == len(build_dataset(cfg).X_train)

@@ -1,13 +1,11 @@
-"""Tests for playground.data: generators, features, make_dataset and the data CSV format."""
+"""Tests for playground.core.datasets: generators, features, make_dataset and the data CSV format."""
 import io
 
 import numpy as np
 import pytest
 
-from playground.data import (
-    DATASET_CLASSES, DATASET_KIND, DATASETS, DOMAIN, FEATURE_LABELS, FEATURES, MAX_POINTS,
-    DataError, Dataset, dataset_to_csv, feature_matrix, make_dataset, read_csv, write_csv,
-)
+from playground.core.datasets import DATASET_CLASSES, DATASET_KIND, DATASETS, DOMAIN, FEATURE_LABELS, FEATURES, MAX_POINTS, DataError, Dataset, feature_matrix, make_dataset
+from playground.io.data_csv import dataset_to_csv, read_csv, write_csv
 
 TFP = ["circle", "xor", "gauss", "spiral", "reg-plane", "reg-gauss"]
 BALANCED = ["circle", "gauss", "spiral", "moons", "blobs"]  # balanced at noise 0
@@ -436,8 +434,8 @@ def test_read_old_mac_line_endings():
 
 
 # ---- issue 9: magnitude cap, safe echoes, nothing but DataError ---------------------------------
-from playground.config import safe_echo  # noqa: E402
-from playground.data import MAX_ABS_VALUE, MAX_CSV_BYTES  # noqa: E402
+from playground.core.config import safe_echo  # noqa: E402
+from playground.io.data_csv import MAX_ABS_VALUE, MAX_CSV_BYTES  # noqa: E402
 
 MARKUP = set("[]()<>*_`!#|~\\\"$&")
 

@@ -8,8 +8,8 @@ Nothing non-finite ever reaches the history or the boundary grid.
 import numpy as np
 import pytest
 
-from playground.config import ACTIVATION_NAMES, DATASET_NAMES, DEFAULT
-from playground.train import (MAX_ABS_WEIGHT, STUCK_EPOCHS, STUCK_FACTOR, Trainer,
+from playground.core.config import ACTIVATION_NAMES, DATASET_NAMES, DEFAULT
+from playground.core.train import (MAX_ABS_WEIGHT, STUCK_EPOCHS, STUCK_FACTOR, Trainer,
                               divergence_message)
 
 G = np.linspace(-6, 6, 25)

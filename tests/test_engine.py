@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from playground.config import ACTIVATION_NAMES, COST_NAMES, INIT_NAMES
-from playground.activations import ACTIVATIONS
-from playground.costs import COSTS, encode_targets, head_for
-from playground.engine import INITIALIZERS, Net
+from playground.core.config import ACTIVATION_NAMES, COST_NAMES, INIT_NAMES
+from playground.core.activations import ACTIVATIONS
+from playground.core.costs import COSTS, encode_targets, head_for
+from playground.core.engine import INITIALIZERS, Net
 
 HEADS = [("classification", c, 2) for c in ("squared", "cross_entropy", "hinge")] + \
         [("classification", c, 3) for c in ("squared", "cross_entropy", "hinge")] + \

@@ -7,10 +7,10 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from playground import figures as F
-from playground.figures_preview import dataset_preview
-from playground.config import parse_query
-from playground.train import Trainer
+from playground.views import figures as F
+from playground.views.preview import dataset_preview
+from playground.core.config import parse_query
+from playground.core.train import Trainer
 
 QUERIES = ["", "dataset=spiral&classes=3&cost=cross_entropy&layers=8,8",
            "dataset=reg-gauss&cost=huber", "layers=", "layers=4,4&residual=1&activation=relu,sine",
@@ -150,7 +150,7 @@ def _contrast(a: str, b: str) -> float:
 
 def test_every_depth_line_shows_on_light_and_dark_pages():
     """The shallowest depth's line (#440154) was all but invisible on the dark theme."""
-    from playground.figures_lab import depth_colour
+    from playground.views.lab_figures import depth_colour
     for n in (1, 2, 5, 8):
         for i in range(n):
             c = depth_colour(i, n)

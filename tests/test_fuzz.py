@@ -9,11 +9,11 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground import config as C
+from playground.core import config as C
 from playground.cli import main
-from playground.config import parse_query
-from playground.model_io import MAX_PARAMS, ModelError, load_model, model_dict
-from playground.train import Trainer
+from playground.core.config import parse_query
+from playground.io.model_file import MAX_PARAMS, ModelError, load_model, model_dict
+from playground.core.train import Trainer
 
 N = int(os.environ.get("PLAYGROUND_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=N, deadline=None, suppress_health_check=list(HealthCheck))
@@ -110,7 +110,8 @@ def test_model_files_never_crash(text):
 # ---- issue 9: nothing a visitor sends can make a parser raise; widget values are checked --------
 import dataclasses  # noqa: E402
 
-from playground.data import DataError, read_csv  # noqa: E402
+from playground.core.datasets import DataError
+from playground.io.data_csv import read_csv  # noqa: E402
 
 big_ints = st.one_of(st.integers(), st.integers(300, 6000).map(lambda n: 10 ** n),
                      st.integers(300, 6000).map(lambda n: -(10 ** n)))

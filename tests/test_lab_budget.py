@@ -7,8 +7,8 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground import sweep as S
-from playground.config import Config, to_query
+from playground.lab import sweep as S
+from playground.core.config import Config, to_query
 
 BUDGET_ENV = "PLAYGROUND_CPU_BUDGET"  # the variable the README documents
 BIG = Config(points=2000, train=90, batch=1, activation=("tanh",))
@@ -97,8 +97,8 @@ def test_estimate_is_not_far_below_the_cpu_time_a_run_takes(q, depth, epochs):
 def lab_app(query: str = ""):
     import streamlit as st
 
-    from playground.config import parse_query
-    from playground.ui_lab import render_lab
+    from playground.core.config import parse_query
+    from playground.ui.lab import render_lab
 
     cfg, _ = parse_query(query)
     st.session_state["lab__test_out"] = render_lab(cfg)

@@ -4,7 +4,7 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.config import Config
+from playground.core.config import Config
 
 TIMEOUT = 60
 
@@ -21,8 +21,8 @@ def keep_main_module():
 def lab_app(query: str = ""):
     import streamlit as st
 
-    from playground.config import parse_query
-    from playground.ui_lab import render_lab
+    from playground.core.config import parse_query
+    from playground.ui.lab import render_lab
 
     cfg, _ = parse_query(query)
     st.session_state["lab__test_out"] = render_lab(cfg)
@@ -189,8 +189,8 @@ def test_ab_with_two_changes_and_b_equal_to_a():
 def test_figures_handle_empty_and_odd_results():
     import plotly.graph_objects as go
 
-    from playground import figures_flow as G
-    from playground import figures_lab as F
+    from playground.views import flow as G
+    from playground.views import lab_figures as F
 
     for fig in (F.boundary_grid([]), F.metrics_vs_depth([]), F.time_vs_depth([]),
                 G.gradient_flow([]), G.residual_compare([], [])):

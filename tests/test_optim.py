@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from playground.optim import OPTIMIZERS, PENALTIES, SCHEDULES, axpy, l1_step, l1_threshold
+from playground.core.optim import OPTIMIZERS, PENALTIES, SCHEDULES, axpy, l1_step, l1_threshold
 
 THETA = np.array([0.5, -1.0, 2.0])
 G1 = np.array([0.1, -0.2, 0.3])

@@ -8,16 +8,16 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from appkit import page, run, trainer, url, widget
-from playground.model_io import model_dict
-from playground.train import Trainer
-from playground.config import parse_query
+from playground.io.model_file import model_dict
+from playground.core.train import Trainer
+from playground.core.config import parse_query
 
 
 def script():
     import streamlit as st
 
-    from playground import ui_state as S
-    from playground.ui import main
+    from playground.ui import session as S
+    from playground.ui.page import main
 
     pending = st.session_state.pop("test_upload", None)
     if pending is not None:

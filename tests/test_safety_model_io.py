@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from playground.config import parse_query, safe_echo
-from playground.model_io import MAX_BYTES, MAX_PARAMS, ModelError, check_fits, load_model
-from playground.train import Trainer
+from playground.core.config import parse_query, safe_echo
+from playground.io.model_file import MAX_BYTES, MAX_PARAMS, ModelError, check_fits, load_model
+from playground.core.train import Trainer
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "bad"))
 from make import model  # noqa: E402

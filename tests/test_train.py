@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from playground.config import DEFAULT, parse_query
-from playground.model_io import load_model, model_json
-from playground.config import ACTIVATION_NAMES, DATASET_NAMES
-from playground.train import Trainer, change_kind
+from playground.core.config import DEFAULT, parse_query
+from playground.io.model_file import load_model, model_json
+from playground.core.config import ACTIVATION_NAMES, DATASET_NAMES
+from playground.core.train import Trainer, change_kind
 
 
 def trained(query, epochs):

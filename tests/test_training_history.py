@@ -3,9 +3,9 @@ every tick costs the same at any epoch."""
 import numpy as np
 import pytest
 
-from playground import canvas_spec as cs
-from playground.config import DEFAULT, parse_query
-from playground.train import DENSE_TAIL, MAX_RECORDS, STUCK_EPOCHS, History, Trainer
+from playground.views import canvas_spec as cs
+from playground.core.config import DEFAULT, parse_query
+from playground.core.train import DENSE_TAIL, MAX_RECORDS, STUCK_EPOCHS, History, Trainer
 
 
 def fill(h: History, epochs, start: int = 0) -> None:

@@ -3,8 +3,8 @@ its training loss does not spike (the subgradient made weights chatter around ze
 import numpy as np
 import pytest
 
-from playground.config import OPTIMIZER_NAMES, parse_query
-from playground.train import Trainer
+from playground.core.config import OPTIMIZER_NAMES, parse_query
+from playground.core.train import Trainer
 
 SEVEN = "features=x1,x2,x1sq,x2sq,x1x2,sinx1,sinx2"  # on circle only x1², x2² matter
 

@@ -6,9 +6,9 @@ import json
 import numpy as np
 import pytest
 
-from playground.config import parse_query
-from playground.data import Dataset
-from playground.train import (CAUSES, GUESS_EPOCHS, STUCK_EPOCHS, Stop, Trainer,
+from playground.core.config import parse_query
+from playground.core.datasets import Dataset
+from playground.core.train import (CAUSES, GUESS_EPOCHS, STUCK_EPOCHS, Stop, Trainer,
                               divergence_message, guessing_message)
 
 SPIRAL_RELU = "dataset=spiral&activation=relu"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import ui_state as S
-from .config import ACTIVATION_NAMES, MAX_LAYERS, Config
-from .figures import unit_figure, unit_name
-from .ui_controls import hidden, name
-from .ui_help import HELP
+from . import session as S
+from ..core.config import ACTIVATION_NAMES, MAX_LAYERS, Config
+from ..views.figures import unit_figure, unit_name
+from .controls import hidden, name
+from .help import HELP
 
 ss = st.session_state
 

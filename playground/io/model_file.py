@@ -13,30 +13,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-
 import numpy as np
 
-from .config import Config, parse_query, safe_echo, to_query
+from ..core.config import parse_query, safe_echo, to_query
+from ..core.model import Model, ModelError, check_fits  # noqa: F401  (part of this module's interface)
 
 FORMAT, VERSION = "playground-model", 1
 MAX_BYTES = 1_000_000   # bytes of a model file; the page's upload limit (maxUploadSize = 1) too
 MAX_PARAMS = 50_000     # weights and biases of all layers, the output layer included
 _MAX_INT_DIGITS = 310   # a whole number with more digits cannot be a finite float
-
-
-class ModelError(ValueError):
-    """A model file that cannot be used; the message says why in one sentence."""
-
-
-@dataclass(frozen=True)
-class Model:
-    config: Config
-    epoch: int
-    inputs: tuple[str, ...]
-    layers: list[tuple[np.ndarray, np.ndarray]]   # (W fan_in × fan_out, b)
-    activations: tuple[str, ...]                  # one per layer, output last
-    notes: tuple[str, ...] = ()                   # settings of the embedded link that were reset
 
 
 def model_dict(trainer) -> dict:
@@ -165,19 +150,3 @@ def _load(data) -> Model:
 def _width(W) -> int:
     """The number of columns the first row of a raw W claims (1 when it has none)."""
     return len(W[0]) if isinstance(W, list) and W and isinstance(W[0], list) and W[0] else 1
-
-
-def check_fits(model: Model, net) -> None:
-    """Raise ModelError unless the model's layers have exactly the network's shapes."""
-    want = [(W.shape[1] - 1, W.shape[0]) for W in net.W]
-    got = [w.shape for w, _ in model.layers]
-    if want != got:
-        raise ModelError(f"the model's layer shapes {_shapes(got)} do not match this network's "
-                         f"{_shapes(want)}")
-    if list(model.activations) != net.act_names:
-        raise ModelError(f"the model's activations {', '.join(safe_echo(a, 20) for a in model.activations)} "
-                         f"do not match this network's {', '.join(net.act_names)}")
-
-
-def _shapes(shapes) -> str:
-    return ", ".join(f"{r}×{c}" for r, c in shapes)

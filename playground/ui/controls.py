@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import ui_state as S
-from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, DATASET_NAMES, FEATURE_NAMES,
+from . import session as S
+from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, DATASET_NAMES, FEATURE_NAMES,
                      INIT_NAMES, MAX_POINTS, MIN_POINTS, MULTICLASS_DATASETS,
                      OPTIMIZER_NAMES, REG_NAMES, REGRESSION_COSTS, REGRESSION_DATASETS,
                      SCHEDULE_NAMES, Config)
-from .data import FEATURE_LABELS
-from .figures_preview import dataset_preview
-from .ui_help import HELP
+from ..core.datasets import FEATURE_LABELS
+from ..views.preview import dataset_preview
+from .help import HELP
 
 NAMES = {
     "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid",

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .figures_lab import (VARIANT_COLOURS, _depth_axis, _empty, _fmt, _spread_trace, _values,
+from .lab_figures import (VARIANT_COLOURS, _depth_axis, _empty, _fmt, _spread_trace, _values,
                           depth_colour, depth_label, log_ticks, wrap_title)
 
 

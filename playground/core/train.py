@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import Config
-from .data import Dataset, feature_matrix, make_dataset
+from .datasets import Dataset, feature_matrix, make_dataset
 from .costs import Head, class_scores, encode_targets, head_for, predict_classes
 from .engine import Net
-from .model_io import check_fits
+from .model import check_fits
 from .optim import OPTIMIZERS, PENALTIES, SCHEDULES, l1_step, l1_threshold
 
 # Which settings rebuild what: the one rule the page, CLI and tests share.
@@ -72,7 +72,7 @@ def user_dataset(ds: Dataset, cfg: Config) -> Dataset:
     (seeded), inputs standardized (mean 0, sd USER_SCALE, from the training rows) so they
     fill the [-6, 6] plane, and the cost checked against the problem."""
     from .config import CLASSIFICATION_COSTS, REGRESSION_COSTS
-    from .data import DataError
+    from .datasets import DataError
 
     allowed = REGRESSION_COSTS if ds.kind == "regression" else CLASSIFICATION_COSTS
     if cfg.cost not in allowed:

@@ -13,11 +13,11 @@ import math
 import numpy as np
 import streamlit as st
 
-from .config import ACTIVATION_NAMES, OPTIMIZER_NAMES, Config, to_query, validate
-from .figures_lab import ab_boundaries, ab_loss
-from .sweep import (AB_GRID, AB_LOWER, AB_SNAPSHOTS, BudgetError, cpu_budget,
+from ..core.config import ACTIVATION_NAMES, OPTIMIZER_NAMES, Config, to_query, validate
+from ..views.lab_figures import ab_boundaries, ab_loss
+from ..lab.sweep import (AB_GRID, AB_LOWER, AB_SNAPSHOTS, BudgetError, cpu_budget,
                     estimate_ab_seconds, grid_points, over_budget, problem_kind, run_ab)
-from .train import Trainer
+from ..core.train import Trainer
 
 # Plotly's toolbar floats over a chart's top edge, where the titles are (on a phone it covers
 # them); zoom by dragging and reset by double-click still work without it.

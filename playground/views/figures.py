@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .data import DOMAIN, FEATURE_LABELS
-from .train import augmented
+from ..core.datasets import DOMAIN, FEATURE_LABELS
+from ..core.train import augmented
 
 ORANGE, BLUE, NEUTRAL = "#f59322", "#0877bd", "#e8eaeb"
 CLASS_COLOURS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",

@@ -15,13 +15,13 @@ import time
 
 import streamlit as st
 
-from .config import MAX_NEURONS, Config, parse_query, to_query
-from .figures_flow import gradient_flow, residual_compare
-from .figures_lab import boundary_grid, grid_array, metrics_vs_depth, time_vs_depth
-from .sweep import (SWEEP_LOWER, BudgetError, cpu_budget, cpu_text, estimate_seconds,
+from ..core.config import MAX_NEURONS, Config, parse_query, to_query
+from ..views.flow import gradient_flow, residual_compare
+from ..views.lab_figures import boundary_grid, grid_array, metrics_vs_depth, time_vs_depth
+from ..lab.sweep import (SWEEP_LOWER, BudgetError, cpu_budget, cpu_text, estimate_seconds,
                     over_budget, problem_kind, resolve_backend, run_sweep, training_points)
-from .sweep_backends import prewarm
-from .ui_compare import CHART_CONFIG, interrupted, render_ab
+from ..lab.backends import prewarm
+from .compare import CHART_CONFIG, interrupted, render_ab
 
 DEPTH_OPTIONS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 32)
 MAX_SELECTED_DEPTHS = 8      # the share link holds at most 8 depths

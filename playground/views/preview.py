@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import DATASETS, DOMAIN
+from ..core.datasets import DATASETS, DOMAIN
 from .figures import BLUE, CLASS_COLOURS, NEUTRAL, ORANGE
 
 

@@ -26,9 +26,9 @@ from typing import Any
 
 import streamlit as st
 
-from .config import FEATURE_NAMES
+from ..core.config import FEATURE_NAMES
 
-STATIC = Path(__file__).with_name("static")
+STATIC = Path(__file__).parent.parent / "views" / "static"
 COMPONENT_NAME = "playground_live_view"
 
 

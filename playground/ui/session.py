@@ -15,12 +15,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from .config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
+from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
                      MAX_NEURONS, MAX_POINTS, MAX_SEED, REGRESSION_COSTS, Config, check_value,
                      parse_query, safe_echo, to_params, validate)
-from .data import DataError, read_csv
-from .model_io import ModelError, load_model
-from .train import USER_SCALE, Trainer, change_kind, user_dataset
+from ..core.datasets import DataError
+from ..io.data_csv import read_csv
+from ..io.model_file import ModelError, load_model
+from ..core.train import USER_SCALE, Trainer, change_kind, user_dataset
 
 LR_CHOICES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATE_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)

@@ -44,10 +44,10 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .config import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, Config, parse_query, to_query
-from .data import DOMAIN
-from .sweep_backends import DASK_ENV, cores, run_dask, run_joblib, stop_probe
-from .train import Trainer, build_dataset
+from ..core.config import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, Config, parse_query, to_query
+from ..core.datasets import DOMAIN
+from .backends import DASK_ENV, cores, run_dask, run_joblib, stop_probe
+from ..core.train import Trainer, build_dataset
 
 BACKENDS = ("auto", "serial", "processes", "dask")
 MAX_DEPTH = 32

@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .data import DOMAIN
+from ..core.datasets import DOMAIN
 
 ORANGE, BLUE, GREY = "#f59322", "#0877bd", "#e8eaeb"
 CLASS_COLOURS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",

@@ -15,15 +15,15 @@ import time
 
 import streamlit as st
 
-from . import ui_state as S
-from .figures import (boundary_figure, boundary_values, loss_figure, network_figure,
+from . import session as S
+from ..views.figures import (boundary_figure, boundary_values, loss_figure, network_figure,
                       neuron_maps, problem_kind)
-from .canvas_spec import playback_spec, points_spec, weights_snapshot
-from .config import FEATURE_NAMES
-from .train import Trainer, divergence_message, guessing_message
-from .ui_canvas import code_acknowledged, live_view_state
-from .ui_controls import LIVE_FRAGMENT, SPEEDS, VIEW_HEIGHTS, run_buttons
-from .ui_network import params_text
+from ..views.canvas_spec import playback_spec, points_spec, weights_snapshot
+from ..core.config import FEATURE_NAMES
+from ..core.train import Trainer, divergence_message, guessing_message
+from .canvas import code_acknowledged, live_view_state
+from .controls import LIVE_FRAGMENT, SPEEDS, VIEW_HEIGHTS, run_buttons
+from .network import params_text
 
 # Seconds between fragment runs with the browser canvas (PG_TICK overrides it, for benchmarks).
 # Each run costs the browser a re-render of the page's element tree (a playing tab used 1.2

@@ -112,7 +112,7 @@ def _after(futures, wait_all, cleanup) -> None:
 
 # ---------------------------------------------------------------- local processes
 def _warm() -> int:
-    from . import train  # noqa: F401  (the import is the work: numpy, engine, data)
+    from ..core import train  # noqa: F401  (the import is the work: numpy, engine, data)
     return os.getpid()
 
 

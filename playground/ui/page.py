@@ -9,12 +9,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import ui_state as S
-from .config import Config
-from .ui_controls import data_column, hidden, top_bar
-from .ui_files import files_section, share_section
-from .ui_live import divergence_notice, live_area
-from .ui_network import inspector, network_editor
+from . import session as S
+from ..core.config import Config
+from .controls import data_column, hidden, top_bar
+from .files import files_section, share_section
+from .live import divergence_notice, live_area
+from .network import inspector, network_editor
 
 ss = st.session_state
 
@@ -44,7 +44,7 @@ def main() -> None:
     ss["pg_runs_done"] = ss.get("pg_runs_done", 0) + 1  # see ui_controls._noted
 
 
-PAGE_CSS = (Path(__file__).with_name("static") / "page.css").read_text(encoding="utf-8")
+PAGE_CSS = (Path(__file__).parent.parent / "views" / "static" / "page.css").read_text(encoding="utf-8")
 
 
 def _page_style() -> None:
@@ -108,7 +108,7 @@ def playground_tab(cfg: Config, t) -> None:
 def lab_tab(cfg: Config) -> Config:
     """The Depth Lab (another module); a clear placeholder if it is missing or broken."""
     try:
-        from .ui_lab import render_lab
+        from .lab import render_lab
     except Exception as e:  # noqa: BLE001 - show why, keep the playground usable
         st.info(f"The Depth Lab is not available in this build ({type(e).__name__}).")
         return cfg

@@ -54,8 +54,8 @@ import math
 
 import numpy as np
 
-from .config import FEATURE_NAMES
-from .data import DOMAIN, FEATURE_LABELS
+from ..core.config import FEATURE_NAMES
+from ..core.datasets import DOMAIN, FEATURE_LABELS
 
 SPEC_VERSION = 1
 # TensorFlow Playground: orange = class 0 / negative, blue = class 1 / positive.

@@ -5,12 +5,12 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from . import ui_state as S
-from .config import HIDEABLE, Config, looks_like_link, to_query
-from .data import dataset_to_csv
-from .model_io import MAX_BYTES, model_json
-from .ui_controls import hidden
-from .ui_help import HELP
+from . import session as S
+from ..core.config import HIDEABLE, Config, looks_like_link, to_query
+from ..io.data_csv import dataset_to_csv
+from ..io.model_file import MAX_BYTES, model_json
+from .controls import hidden
+from .help import HELP
 
 ss = st.session_state
 UPLOAD_MB = MAX_BYTES // 1_000_000  # the browser-side limit; the files' own readers check bytes
