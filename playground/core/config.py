@@ -1,13 +1,14 @@
-"""The one frozen `Config`: every setting of a run, its bounds, and the share-link codec.
+"""The one frozen `Config`: every setting of a run, and the share-link codec.
 
-A share link is a query string `key=value&...` holding only the keys that differ from the
-defaults. `parse_query` never raises: unknown keys are ignored, malformed or out-of-range
-values fall back to the default and are named in the returned list of notices. It also takes
-a TensorFlow Playground link (its `#hash`) and maps it to the same run.
+Each field is declared once in `settings.SETTINGS` (its parser, bounds, what a change does,
+widget label and help); this module holds the values themselves and turns them into a link
+and back. A share link is a query string `key=value&...` holding only the keys that differ
+from the defaults. `parse_query` never raises: unknown keys are ignored, malformed or
+out-of-range values fall back to the default and are named in the returned notices. It also
+takes a TensorFlow Playground link (its `#hash`, mapped by `links.from_tfp`).
 
 Anything a notice or error message repeats from a user passes through `safe_echo` first.
-`check_value` checks one typed widget value with the same parsers and bounds as the link, and
-`looks_like_link` tells a pasted link from other text.
+`check_value` checks one typed widget value with the same parsers and bounds as the link.
 """
 from __future__ import annotations
 
@@ -16,35 +17,16 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
-from urllib.parse import parse_qsl, quote, unquote_plus, urlsplit
+from typing import Any
+from urllib.parse import quote
 
-# Names the engine and data registries must provide; checked against them in tests.
-DATASET_NAMES = ("circle", "xor", "gauss", "spiral", "moons", "blobs", "checkerboard",
-                 "reg-plane", "reg-gauss")
-REGRESSION_DATASETS = ("reg-plane", "reg-gauss")
-MULTICLASS_DATASETS = ("spiral", "blobs")  # accept classes 2..5
-FEATURE_NAMES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
-ACTIVATION_NAMES = ("tanh", "relu", "leaky_relu", "sigmoid", "linear", "elu", "gelu", "sine")
-CLASSIFICATION_COSTS = ("squared", "cross_entropy", "hinge")
-REGRESSION_COSTS = ("squared", "mse", "mae", "huber")
-COST_NAMES = ("squared", "cross_entropy", "hinge", "mse", "mae", "huber")
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
-SCHEDULE_NAMES = ("constant", "decay")
-REG_NAMES = ("none", "l1", "l2")
-INIT_NAMES = ("tfp", "zeros", "xavier", "he")
-TAB_NAMES = ("play", "lab")
-HIDEABLE = ("data", "features", "network", "learning", "lr", "activation", "cost",
-            "optimizer", "batch", "reg", "init", "noise", "share", "files", "lab")
-
-MAX_LAYERS = 8
-MAX_NEURONS = 32
-MIN_POINTS, MAX_POINTS = 50, 2000
-MAX_SEED = 2**31 - 1
-MAX_EPOCHS = 100_000
-MAX_VALUE_CHARS = 200  # longer raw values are rejected before parsing
-LR_BOUNDS = (1e-5, 10.0)
-
+from .links import TFP_HIDE_SUFFIX, TFP_ONLY_KEYS, from_tfp, looks_like_link, pairs_of  # noqa: F401
+from .settings import (  # noqa: F401  (the names and bounds are part of this module's interface)
+    ACTIVATION_NAMES, CLASSIFICATION_COSTS, COST_NAMES, DATASET_NAMES, FEATURE_NAMES, HIDEABLE,
+    INIT_NAMES, LR_BOUNDS, MAX_EPOCHS, MAX_LAYERS, MAX_NEURONS, MAX_POINTS, MAX_SEED,
+    MAX_VALUE_CHARS, MIN_POINTS, MULTICLASS_DATASETS, OPTIMIZER_NAMES, PARSERS, REG_NAMES,
+    REGRESSION_COSTS, REGRESSION_DATASETS, SCHEDULE_NAMES, SETTINGS, TAB_NAMES, _choice, _fmt,
+    _items)
 
 @dataclass(frozen=True)
 class Config:
@@ -104,135 +86,7 @@ class Config:
 DEFAULT = Config()
 
 
-# ---------------------------------------------------------------- value codecs
-# Each parser raises ValueError with a phrase that reads after the quoted value in a notice:
-# "points: '99,99' is not a whole number from 50 to 2000", "layers: '99' — each layer ...".
-def _number(s: str) -> float:
-    try:
-        return float(s)
-    except (ValueError, OverflowError):
-        raise ValueError("is not a number") from None
-
-
-def _int(lo: int, hi: int) -> Callable[[str], int]:
-    def parse(s: str) -> int:
-        try:
-            v = _number(s)
-        except ValueError:
-            v = math.nan
-        if not math.isfinite(v) or v != int(v) or not lo <= v <= hi:
-            raise ValueError(f"is not a whole number from {lo} to {hi}")
-        return int(v)
-    return parse
-
-
-def _float(lo: float, hi: float) -> Callable[[str], float]:
-    def parse(s: str) -> float:
-        try:
-            v = _number(s)
-        except ValueError:
-            v = math.nan
-        if not math.isfinite(v) or not lo <= v <= hi:
-            raise ValueError(f"is not a number from {_plain(lo)} to {_plain(hi)}")
-        return v
-    return parse
-
-
-def _plain(x: float) -> str:
-    """0.00001, not 1e-05."""
-    return f"{x:f}".rstrip("0").rstrip(".")
-
-
-def _choice(names: tuple[str, ...]) -> Callable[[str], str]:
-    def parse(s: str) -> str:
-        s = s.strip().lower()
-        if s not in names:
-            s = s.replace("-", "_")
-        if s not in names:
-            raise ValueError(f"is not one of {', '.join(names)}")
-        return s
-    return parse
-
-
-def _bool(s: str) -> bool:
-    t = s.strip().lower()
-    if t in ("1", "true", "yes", "on"):
-        return True
-    if t in ("0", "false", "no", "off"):
-        return False
-    raise ValueError("is not 1 or 0 (true or false)")
-
-
-def _items(s: str) -> list[str]:
-    return [p for p in s.split(",") if p.strip() != ""] if s.strip() else []
-
-
-def _list(item: Callable[[str], Any], lo: int, hi: int, unique: bool = False, *, each: str,
-          count: str, repeat: str = "") -> Callable[[str], tuple]:
-    """A comma list; `each`, `count` and `repeat` say what is wrong in the user's terms."""
-    def parse(s: str) -> tuple:
-        parts = _items(s)
-        if not lo <= len(parts) <= hi:
-            raise ValueError(f"— {count}")
-        try:
-            out = tuple(item(p) for p in parts)
-        except ValueError:
-            raise ValueError(f"— {each}") from None
-        if unique and len(set(out)) != len(out):
-            raise ValueError(f"— {repeat}")
-        return out
-    return parse
-
-
-def _fmt(v: Any) -> str:
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    if isinstance(v, tuple):
-        return ",".join(_fmt(x) for x in v)
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
-
-
-PARSERS: dict[str, Callable[[str], Any]] = {
-    "dataset": _choice(DATASET_NAMES),
-    "classes": _int(2, 5),
-    "points": _int(MIN_POINTS, MAX_POINTS),
-    "noise": _int(0, 50),
-    "label_noise": _int(0, 50),
-    "train": _int(10, 90),
-    "seed": _int(0, MAX_SEED),
-    "features": _list(_choice(FEATURE_NAMES), 1, len(FEATURE_NAMES), unique=True,
-                      each=f"each input must be one of {', '.join(FEATURE_NAMES)}",
-                      count=f"choose 1 to {len(FEATURE_NAMES)} inputs", repeat="an input is listed twice"),
-    "layers": _list(_int(1, MAX_NEURONS), 0, MAX_LAYERS, each=f"each layer needs 1 to {MAX_NEURONS} neurons",
-                    count=f"at most {MAX_LAYERS} hidden layers"),
-    "activation": _list(_choice(ACTIVATION_NAMES), 1, MAX_LAYERS,
-                        each=f"each activation must be one of {', '.join(ACTIVATION_NAMES)}",
-                        count=f"one activation for all layers or one per layer (at most {MAX_LAYERS})"),
-    "residual": _bool,
-    "cost": _choice(COST_NAMES),
-    "optimizer": _choice(OPTIMIZER_NAMES),
-    "lr": _float(*LR_BOUNDS),
-    "schedule": _choice(SCHEDULE_NAMES),
-    "batch": _int(1, MAX_POINTS),
-    "reg": _choice(REG_NAMES),
-    "reg_rate": _float(0.0, 10.0),
-    "init": _choice(INIT_NAMES),
-    "init_seed": _int(0, MAX_SEED),
-    "show_test": _bool,
-    "discretize": _bool,
-    "hide": _list(_choice(HIDEABLE), 0, len(HIDEABLE), unique=True,
-                  each=f"each name must be one of {', '.join(HIDEABLE)}",
-                  count=f"at most {len(HIDEABLE)} names", repeat="a name is listed twice"),
-    "tab": _choice(TAB_NAMES),
-    "lab_depths": _list(_int(0, 32), 1, 8, unique=True, each="each depth must be 0 to 32",
-                        count="1 to 8 depths", repeat="a depth is listed twice"),
-    "lab_width": _int(1, MAX_NEURONS),
-    "lab_seeds": _int(1, 10),
-    "lab_epochs": _int(1, 5000),
-}
-assert set(PARSERS) == {f.name for f in dataclasses.fields(Config)}
+assert list(SETTINGS) == [f.name for f in dataclasses.fields(Config)], "one settings row per Config field, in order"
 
 
 # ---------------------------------------------------------------- consistency
@@ -282,34 +136,6 @@ def to_params(cfg: Config) -> dict[str, str]:
             if getattr(cfg, f.name) != getattr(DEFAULT, f.name)}
 
 
-def _query_part(text: str) -> str:
-    """The query (or hash) of a URL, of `host:port/path?query` without a scheme, or the text."""
-    url = _URL.match(text) is not None
-    if not url and text[:1] not in ("?", "#"):
-        cut = [i for i in (text.find("?"), text.find("#")) if i > 0]
-        if cut and "=" not in text[:min(cut)] and "&" not in text[:min(cut)]:
-            text, url = "http://" + text, True  # a pasted address without its scheme
-    if url:
-        u = urlsplit(text)
-        text = u.fragment or u.query
-    return text.lstrip("?#")
-
-
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def _pairs(text: str) -> tuple[list[tuple[str, str]], bool]:
-    """Split a query string or URL into key/value pairs; say whether it is a TFP link."""
-    text = (text or "").strip()
-    tfp = "playground.tensorflow.org" in text
-    text = _query_part(text)
-    pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=200) if text else []
-    keys = {k for k, _ in pairs}
-    if not tfp and (keys & TFP_ONLY_KEYS or any(k.endswith(TFP_HIDE_SUFFIX) for k in keys)):
-        tfp = True
-    return pairs, tfp
-
-
 def _text(v: Any) -> str:
     try:
         return v if isinstance(v, str) else str(v)
@@ -335,13 +161,12 @@ def _parse_query(text) -> tuple[Config, list[str]]:
             keys = {k for k, _ in pairs}
             tfp = bool(keys & TFP_ONLY_KEYS or any(k.endswith(TFP_HIDE_SUFFIX) for k in keys))
         else:
-            pairs, tfp = _pairs(_text(text) if text is not None else "")
+            pairs, tfp = pairs_of(_text(text) if text is not None else "")
     except ValueError as e:  # e.g. too many fields, a broken address
         return DEFAULT, [f"link: could not be read ({safe_echo(e, 60)}); using defaults"]
     if tfp:
-        pairs, notes = from_tfp(pairs)
-    else:
-        notes = []
+        pairs = from_tfp(pairs)
+    notes: list[str] = []
     values: dict[str, Any] = {}
     seen: set[str] = set()
     for key, raw in pairs:
@@ -404,98 +229,7 @@ def safe_echo(raw: Any, limit: int = 40) -> str:
 _WWW = re.compile("www[.]", re.IGNORECASE)
 
 
-# ---------------------------------------------------------------- TensorFlow Playground links
-# The keys of TFP's state.ts; `<key>_hide=true` hides that control in TFP.
-TFP_KEYS = frozenset({"activation", "regularization", "batchSize", "dataset", "regDataset",
-                      "learningRate", "regularizationRate", "noise", "networkShape", "seed",
-                      "showTestData", "discretize", "percTrainData", "x", "y", "xTimesY", "xSquared",
-                      "ySquared", "cosX", "sinX", "cosY", "sinY", "collectStats", "tutorial",
-                      "problem", "initZero", "hideText"})
-TFP_ONLY_KEYS = TFP_KEYS - set(PARSERS)
-TFP_HIDE_SUFFIX = "_hide"
-_TFP_FEATURES = {"x": "x1", "y": "x2", "xSquared": "x1sq", "ySquared": "x2sq",
-                 "xTimesY": "x1x2", "sinX": "sinx1", "sinY": "sinx2"}
-_TFP_DIRECT = {"activation": "activation", "batchSize": "batch", "learningRate": "lr",
-               "regularizationRate": "reg_rate", "noise": "noise", "percTrainData": "train",
-               "showTestData": "show_test", "discretize": "discretize"}
-# TFP's hideable controls (playground.ts HIDABLE_CONTROLS) -> our `hide=` names. TFP's play,
-# step and reset buttons and its display toggles have no hideable counterpart here.
-TFP_HIDE = {"learningRate": "lr", "activation": "activation", "regularization": "reg",
-            "regularizationRate": "reg", "problem": "data", "dataset": "data", "regDataset": "data",
-            "percTrainData": "data", "noise": "noise", "batchSize": "batch",
-            "numHiddenLayers": "network", "networkShape": "network"}
-
-
-def from_tfp(pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], list[str]]:
-    """Map TensorFlow Playground hash keys to ours (dead keys like cosX are ignored)."""
-    d = dict(pairs)
-    out: list[tuple[str, str]] = []
-    notes: list[str] = []
-    for theirs, ours in _TFP_DIRECT.items():
-        if theirs in d:
-            out.append((ours, d[theirs]))
-    problem = d.get("problem", "classification")
-    ds = d.get("regDataset") if problem == "regression" else d.get("dataset")
-    if ds is not None:
-        out.append(("dataset", ds))
-    if "networkShape" in d:
-        out.append(("layers", d["networkShape"]))
-    if "regularization" in d:
-        out.append(("reg", d["regularization"]))
-    if d.get("initZero") == "true":
-        out.append(("init", "zeros"))
-    feats = [ours for theirs, ours in _TFP_FEATURES.items() if d.get(theirs) == "true"]
-    if any(k in d for k in _TFP_FEATURES):
-        out.append(("features", ",".join(feats)))
-    if "seed" in d:
-        out.append(("seed", _tfp_seed(d["seed"])))
-    hidden = {TFP_HIDE.get(k[:-len(TFP_HIDE_SUFFIX)]) for k, v in d.items()
-              if k.endswith(TFP_HIDE_SUFFIX) and v == "true"}
-    if hidden - {None}:
-        out.append(("hide", ",".join(n for n in HIDEABLE if n in hidden)))
-    return out, notes
-
-
-def _tfp_seed(raw: str) -> str:
-    """TFP's seed is any text (normally `Math.random().toFixed(5)`): a number maps to
-    |seed|·10⁶ mod 2³¹; anything else (text, or a number too large) is passed on as is, so
-    the seed parser names it."""
-    try:
-        v = abs(float(raw)) * 1e6
-    except (ValueError, OverflowError):
-        return raw
-    return str(int(v) % (MAX_SEED + 1)) if math.isfinite(v) else raw
-
-
 # ---------------------------------------------------------------- pasted text and widget values
-_LINK_KEYS = frozenset(PARSERS) | TFP_KEYS
-
-
-def looks_like_link(text: str) -> bool:
-    """True for an http(s) URL, a query string or hash with at least one key of ours or of
-    TensorFlow Playground's (`lr=0.1`, `?dataset=xor`, `#activation=relu&...`,
-    `localhost:8501/?layers=4`); False for other text, so a page can refuse it instead of
-    resetting every setting. Never raises."""
-    try:
-        if not isinstance(text, str):
-            return False
-        t = text.strip()
-        if not t or any(ch.isspace() for ch in t):
-            return False
-        if _URL.match(t):
-            u = urlsplit(t)
-            return u.scheme.lower() in ("http", "https") and bool(u.netloc)
-        for part in _query_part(t).split("&"):
-            if "=" in part:
-                key = unquote_plus(part.split("=", 1)[0]).strip()
-                base = key[:-len(TFP_HIDE_SUFFIX)] if key.endswith(TFP_HIDE_SUFFIX) else None
-                if key in _LINK_KEYS or base in TFP_HIDE or base in TFP_KEYS:
-                    return True
-        return False
-    except Exception:
-        return False
-
-
 _FIELD_TYPES = {f.name: str(f.type) for f in dataclasses.fields(Config)}  # "int", "tuple[str, ...]"
 
 

@@ -10,10 +10,10 @@ import streamlit as st
 
 from . import session as S
 from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, DATASET_NAMES, FEATURE_NAMES,
-                     INIT_NAMES, MAX_POINTS, MIN_POINTS, MULTICLASS_DATASETS,
-                     OPTIMIZER_NAMES, REG_NAMES, REGRESSION_COSTS, REGRESSION_DATASETS,
-                     SCHEDULE_NAMES, Config)
+                           INIT_NAMES, MULTICLASS_DATASETS, OPTIMIZER_NAMES, REG_NAMES,
+                           REGRESSION_COSTS, REGRESSION_DATASETS, SCHEDULE_NAMES, Config)
 from ..core.datasets import FEATURE_LABELS
+from ..core.settings import bounds, label
 from ..views.preview import dataset_preview
 from .help import HELP
 
@@ -128,15 +128,15 @@ def top_bar(cfg: Config, t):
     slot = cols[5].container()
     if learn and not hidden(cfg, "lr"):
         options = sorted(set(S.LR_CHOICES) | {cfg.lr})
-        cols[0].selectbox("Learning rate", options, **S.w("w_lr", options), format_func=number, help=HELP["lr"])
+        cols[0].selectbox(label("lr"), options, **S.w("w_lr", options), format_func=number, help=HELP["lr"])
     if not hidden(cfg, "activation", "network"):
         acts = list(ACTIVATION_NAMES) + ([S.MIXED] if S.shown("w_activation") == S.MIXED else [])
-        cols[1].selectbox("Activation", acts, **S.w("w_activation", acts), format_func=name,
+        cols[1].selectbox(label("activation"), acts, **S.w("w_activation", acts), format_func=name,
                           help=HELP["activation"])
     if learn and not hidden(cfg, "reg"):
-        cols[2].selectbox("Regularization", REG_NAMES, **S.w("w_reg", REG_NAMES), format_func=name, help=HELP["reg"])
+        cols[2].selectbox(label("reg"), REG_NAMES, **S.w("w_reg", REG_NAMES), format_func=name, help=HELP["reg"])
         options = sorted(set(S.REG_RATE_CHOICES) | {cfg.reg_rate})
-        cols[3].selectbox("Reg. rate", options, **S.w("w_reg_rate", options), format_func=number,
+        cols[3].selectbox(label("reg_rate"), options, **S.w("w_reg_rate", options), format_func=number,
                           help=HELP["reg_rate"], disabled=cfg.reg == "none")
     if not hidden(cfg, "data"):
         cols[4].segmented_control("Problem type", ["classification", "regression"],
@@ -149,19 +149,19 @@ def top_bar(cfg: Config, t):
                       format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
     more[6].selectbox("View size", list(VIEW_HEIGHTS), **S.w("pg_view", list(VIEW_HEIGHTS)), help=HELP["view"])
     if not hidden(cfg, "optimizer"):
-        more[0].selectbox("Optimizer", OPTIMIZER_NAMES, **S.w("w_optimizer", OPTIMIZER_NAMES), format_func=name,
+        more[0].selectbox(label("optimizer"), OPTIMIZER_NAMES, **S.w("w_optimizer", OPTIMIZER_NAMES), format_func=name,
                           help=HELP["optimizer"])
     if not hidden(cfg, "lr"):
-        more[1].selectbox("LR schedule", SCHEDULE_NAMES, **S.w("w_schedule", SCHEDULE_NAMES), format_func=name,
+        more[1].selectbox(label("schedule"), SCHEDULE_NAMES, **S.w("w_schedule", SCHEDULE_NAMES), format_func=name,
                           help=HELP["schedule"])
     if not hidden(cfg, "cost"):
         problem = t.problem
         costs = REGRESSION_COSTS if problem == "regression" else CLASSIFICATION_COSTS
-        more[2].selectbox("Cost function", costs, **S.w("w_cost", costs), format_func=name, help=HELP["cost"])
+        more[2].selectbox(label("cost"), costs, **S.w("w_cost", costs), format_func=name, help=HELP["cost"])
     if not hidden(cfg, "batch"):
-        more[3].number_input("Batch size", step=1, **S.w("w_batch"), help=HELP["batch"])
+        more[3].number_input(label("batch"), step=1, **S.w("w_batch"), help=HELP["batch"])
     if not hidden(cfg, "init"):
-        more[4].selectbox("Initialization", INIT_NAMES, **S.w("w_init", INIT_NAMES), format_func=name,
+        more[4].selectbox(label("init"), INIT_NAMES, **S.w("w_init", INIT_NAMES), format_func=name,
                           help=HELP["init"])
     return slot
 
@@ -185,26 +185,26 @@ def data_column(cfg: Config, user_data: str | None) -> None:
             st.caption(f"Training on your file **{user_data}**. Pick a dataset to go back.")
         # Always drawn (a slider that comes and goes moves everything below it).
         multi = cfg.dataset in MULTICLASS_DATASETS and not user_data
-        st.slider("Classes", 2, 5, **S.w("w_classes"), disabled=not multi,
+        st.slider(label("classes"), *bounds("classes"), **S.w("w_classes"), disabled=not multi,
                   help=HELP["classes"] + ("" if multi else " Only spiral and blobs have more than two."))
         a, b = st.columns(2)
-        a.slider("Training data %", 10, 90, **S.w("w_train"), help=HELP["train"])
+        a.slider(label("train"), *bounds("train"), **S.w("w_train"), help=HELP["train"])
         if not hidden(cfg, "noise"):
-            b.slider("Noise", 0, 50, **S.w("w_noise"), help=HELP["noise"])
+            b.slider(label("noise"), *bounds("noise"), **S.w("w_noise"), help=HELP["noise"])
     if not hidden(cfg, "features"):
-        st.pills("Input features", list(FEATURE_NAMES), selection_mode="multi",
+        st.pills(label("features"), list(FEATURE_NAMES), selection_mode="multi",
                  **S.w("w_features", param="default"),
                  format_func=lambda f: FEATURE_LABELS.get(f, f), help=HELP["features"],
                  width="stretch", wrap=True)
     if not hidden(cfg, "data"):
         with st.expander("More data settings"):
-            st.slider("Points", MIN_POINTS, MAX_POINTS, step=10, **S.w("w_points"), help=HELP["points"])
+            st.slider(label("points"), *bounds("points"), step=10, **S.w("w_points"), help=HELP["points"])
             if not hidden(cfg, "noise"):
-                st.slider("Label noise (%)", 0, 50, **S.w("w_label_noise"), help=HELP["label_noise"])
+                st.slider(label("label_noise"), *bounds("label_noise"), **S.w("w_label_noise"), help=HELP["label_noise"])
             a, b = st.columns([1.4, 1], vertical_alignment="bottom")
-            a.number_input("Seed", step=1, **S.w("w_seed"), help=HELP["seed"])
+            a.number_input(label("seed"), step=1, **S.w("w_seed"), help=HELP["seed"])
             b.button("New", key="pg_regen", icon=":material/casino:", on_click=S.regenerate,
                      help=HELP["regenerate"], width="stretch")
     a, b = st.columns(2)
-    a.toggle("Test data", **S.w("w_show_test"), help=HELP["show_test"])
-    b.toggle("Discretize", **S.w("w_discretize"), help=HELP["discretize"])
+    a.toggle(label("show_test"), **S.w("w_show_test"), help=HELP["show_test"])
+    b.toggle(label("discretize"), **S.w("w_discretize"), help=HELP["discretize"])

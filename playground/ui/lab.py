@@ -16,6 +16,7 @@ import time
 import streamlit as st
 
 from ..core.config import MAX_NEURONS, Config, parse_query, to_query
+from ..core.settings import SETTINGS, bounds, label
 from ..views.flow import gradient_flow, residual_compare
 from ..views.lab_figures import boundary_grid, grid_array, metrics_vs_depth, time_vs_depth
 from ..lab.sweep import (SWEEP_LOWER, BudgetError, cpu_budget, cpu_text, estimate_seconds,
@@ -29,15 +30,6 @@ LAB_GRID = 50                # boundary resolution of each small multiple
 SLOW_SECONDS = 60.0
 
 HELP = {
-    "depths": "How many hidden layers to try. Each extra layer builds new features out of the "
-              "previous layer's features, so a deeper network can draw a more complicated "
-              "boundary with fewer neurons - but it is also harder to train.",
-    "width": "Neurons in every hidden layer of the sweep. Wider layers give each layer more "
-             "features to combine.",
-    "seeds": "How often to repeat every depth from a different random start (data, initial "
-             "weights and batch order). The spread over seeds shows how much of a difference "
-             "is luck.",
-    "epochs": "Passes over the training data for every run.",
     "residual": "Also run every depth with residual connections: each hidden layer adds its "
                 "input to its output. The shortcut gives the gradient a path around every "
                 "layer, so it does not shrink layer after layer on its way back to the input. "
@@ -90,13 +82,13 @@ def render_lab(cfg: Config) -> Config:
                 f"batch **{cfg.batch}** - change them on the playground tab.")
     options = sorted(set(DEPTH_OPTIONS) | set(st.session_state["lab_depths"]))
     c1, c2, c3, c4 = st.columns([4, 2, 2, 2])
-    depths = c1.multiselect("Depths (hidden layers)", options, key="lab_depths",
-                            max_selections=MAX_SELECTED_DEPTHS, help=HELP["depths"])
-    width = c2.slider("Width (neurons per layer)", 1, MAX_NEURONS, key="lab_width",
-                      help=HELP["width"])
-    seeds = c3.slider("Seeds", 1, 10, key="lab_seeds", help=HELP["seeds"])
-    epochs = c4.number_input("Epochs", min_value=1, max_value=5000, step=50, key="lab_epochs",
-                             help=HELP["epochs"])
+    depths = c1.multiselect(label("lab_depths"), options, key="lab_depths",
+                            max_selections=MAX_SELECTED_DEPTHS, help=SETTINGS["lab_depths"].help)
+    width = c2.slider(label("lab_width"), *bounds("lab_width"), key="lab_width",
+                      help=SETTINGS["lab_width"].help)
+    seeds = c3.slider(label("lab_seeds"), *bounds("lab_seeds"), key="lab_seeds", help=SETTINGS["lab_seeds"].help)
+    epochs = c4.number_input(label("lab_epochs"), *bounds("lab_epochs"), step=50, key="lab_epochs",
+                             help=SETTINGS["lab_epochs"].help)
     t1, t2 = st.columns(2)
     compare = t1.toggle("Compare residual connections on vs off", key="lab_residual_cmp",
                         help=HELP["residual"])

@@ -6,6 +6,7 @@ import streamlit as st
 
 from . import session as S
 from ..core.config import ACTIVATION_NAMES, MAX_LAYERS, Config
+from ..core.settings import label
 from ..views.figures import unit_figure, unit_name
 from .controls import hidden, name
 from .help import HELP
@@ -22,7 +23,7 @@ def network_editor(cfg: Config, t, switches=None) -> None:
         return
     n = len(cfg.layers)
     cols = st.columns([1.15] + [0.9] * MAX_LAYERS, gap="small", vertical_alignment="bottom")
-    cols[0].number_input("Hidden layers", step=1, **S.w("w_depth"), help=HELP["depth"])
+    cols[0].number_input(label("layers"), step=1, **S.w("w_depth"), help=HELP["depth"])
     for i in range(n):
         cols[i + 1].number_input(f"Layer {i + 1}", step=1, **S.w(f"w_width_{i}"),
                                  help=HELP["width"])
@@ -33,14 +34,14 @@ def network_editor(cfg: Config, t, switches=None) -> None:
         a, b = st.columns([1.25, 1], gap="small", vertical_alignment="center")
         if n and not hidden(cfg, "activation"):
             acts = cfg.layer_activations()
-            label = name(acts[0]) if len(set(acts)) == 1 else "mixed"
-            with a.popover(f"Activations: {label}", width="stretch",
+            shown = name(acts[0]) if len(set(acts)) == 1 else "mixed"
+            with a.popover(f"Activations: {shown}", width="stretch",
                            help="Choose an activation for each hidden layer."):
                 for i in range(n):
                     st.selectbox(f"Layer {i + 1}", ACTIVATION_NAMES,
                                  **S.w(f"w_act_{i}", ACTIVATION_NAMES),
                                  format_func=name, help=HELP["layer_act"])
-        b.toggle("Residual", **S.w("w_residual"), help=HELP["residual"])
+        b.toggle(label("residual"), **S.w("w_residual"), help=HELP["residual"])
     if cfg.residual and n:
         st.caption(residual_text(cfg))
 

@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
-                     MAX_NEURONS, MAX_POINTS, MAX_SEED, REGRESSION_COSTS, Config, check_value,
+                     MAX_NEURONS, REGRESSION_COSTS, Config, check_value,
                      parse_query, safe_echo, to_params, validate)
+from ..core.settings import SETTINGS, bounds, keys_that, label
 from ..core.datasets import DataError
 from ..io.data_csv import read_csv
 from ..io.model_file import ModelError, load_model
@@ -27,12 +28,13 @@ LR_CHOICES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.
 REG_RATE_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 TAB_LABELS = {"play": "Playground", "lab": "Depth Lab"}
 MIXED = "per layer"
-DISPLAY_KEYS = ("show_test", "discretize", "hide", "tab", "lab_depths", "lab_width",
-                "lab_seeds", "lab_epochs")
+DISPLAY_KEYS = keys_that("display")
+# Settings whose widget is drawn by a function of its own (a list of names, a row of layers, the
+# Depth Lab's panel, the classroom link's multiselect).
+COMPOSITE = ("features", "layers", "activation", "hide")
 # config field -> widget key, for widgets that show the field's value as is
-SIMPLE = {name: f"w_{name}" for name in (
-    "dataset", "classes", "points", "noise", "label_noise", "train", "seed", "residual", "cost",
-    "optimizer", "lr", "schedule", "batch", "reg", "reg_rate", "init", "show_test", "discretize")}
+SIMPLE = {name: f"w_{name}" for name, s in SETTINGS.items()
+          if s.label and name not in COMPOSITE and not name.startswith("lab_")}
 ss = st.session_state
 
 
@@ -148,20 +150,21 @@ def _check(base: str, value: Any, cfg: Config) -> bool:
 
 # Number boxes have no bounds in the browser (it would keep an out-of-range entry on screen
 # and never send it): the page clamps what is typed to these and says so.
-NUMBER_BOUNDS = {"w_batch": ("Batch size", 1, MAX_POINTS), "w_seed": ("Seed", 0, MAX_SEED),
-                 "w_depth": ("Hidden layers", 0, MAX_LAYERS)}
+NUMBER_BOUNDS = {"w_batch": (label("batch"), *bounds("batch")),
+                 "w_seed": (label("seed"), *bounds("seed")),
+                 "w_depth": (label("layers"), 0, MAX_LAYERS)}
 
 
 def _clamped(base: str, v: Any) -> Any:
     if base.startswith("w_width_"):
-        label, lo, hi = f"Layer {int(base[8:]) + 1}", 1, MAX_NEURONS
+        what, lo, hi = f"Layer {int(base[8:]) + 1}", 1, MAX_NEURONS
     elif base in NUMBER_BOUNDS:
-        label, lo, hi = NUMBER_BOUNDS[base]
+        what, lo, hi = NUMBER_BOUNDS[base]
     else:
         return v
     if not isinstance(v, (int, float)) or isinstance(v, bool) or v != v or lo <= v <= hi:
         return v
-    ss["pg_flash"] = f"{label}: {v:g} is out of range ({lo:,} to {hi:,}); using {min(max(v, lo), hi):,}."
+    ss["pg_flash"] = f"{what}: {v:g} is out of range ({lo:,} to {hi:,}); using {min(max(v, lo), hi):,}."
     return type(v)(min(max(v, lo), hi))
 
 
