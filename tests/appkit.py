@@ -31,9 +31,9 @@ def step(at: AppTest) -> AppTest:
     """Click Step. It reruns only the live view's fragment, and AppTest then holds only that
     fragment's elements: run the page once more (no widget changed, so no second epoch)."""
     at.button(key="pg_step").click()
-    epoch = run(at).session_state["pg_trainer"].epoch
+    epoch = run(at).session_state["pg"].trainer.epoch
     run(at)
-    assert at.session_state["pg_trainer"].epoch == epoch
+    assert at.session_state["pg"].trainer.epoch == epoch
     return at
 
 
@@ -49,7 +49,7 @@ def counter(at: AppTest) -> str:
 
 
 def trainer(at: AppTest) -> Trainer:
-    return at.session_state["pg_trainer"]
+    return at.session_state["pg"].trainer
 
 
 def keys(at: AppTest, kind: str) -> set:

@@ -232,19 +232,19 @@ def test_divergence_pauses_explains_and_offers_a_lower_rate():
     at.button(key="pg_lower_lr").click()
     run(at)
     assert url(at)["lr"] == "1.0" and not trainer(at).diverged and trainer(at) is t
-    assert at.session_state["pg_ctl"].playing  # "continue" continues
+    assert at.session_state["pg"].playing  # "continue" continues
     assert all(math.isfinite(v) for v in t.history.train_loss)
 
 
 def test_editing_a_weight_while_paused():
     at = page()
-    at.session_state["pg_sel"] = "w:1:0:1"
+    at.session_state["pg"].sel = "w:1:0:1"
     run(at)
     (box,) = [w for w in at.number_input if w.key and w.key.startswith("pg_edit_")]
     box.set_value(2.5)
     run(at)
     assert trainer(at).net.W[0][0, 1] == 2.5
-    at.session_state["pg_sel"] = "b:3:0"   # the output's bias
+    at.session_state["pg"].sel = "b:3:0"   # the output's bias
     run(at)
     (box,) = [w for w in at.number_input if w.key and w.key.startswith("pg_edit_")]
     box.set_value(-1.0)
@@ -286,7 +286,7 @@ def test_data_upload_trains_on_the_file_and_a_bad_one_is_refused():
     at.file_uploader(key="pg_up_data_0").upload("d.csv", dataset_to_csv(src.data).encode(), "text/csv")
     run(at)
     t = trainer(at)
-    assert len(t.data.X_train) == len(src.data.X_train) and at.session_state["pg_user_data"] == "d.csv"
+    assert len(t.data.X_train) == len(src.data.X_train) and at.session_state["pg"].user_data == "d.csv"
     assert any("standardized" in m.value for m in at.success)  # the page says how inputs were scaled
     assert abs(t.data.X_train.std(axis=0) - 2.0).max() < 1e-9
     at.file_uploader(key="pg_up_data_1").upload("e.csv", b"a,b\n1,2\n", "text/csv")
@@ -304,10 +304,11 @@ def test_depth_lab_tab_from_the_link():
 def test_plotly_fallback_view_and_its_clicks():
     """Without the browser canvas the page draws plotly figures (and the same inspector)."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["pg_renderer"] = "plotly"
+    from playground.ui.session import Page
+    at.session_state["pg"] = Page(renderer="plotly")
     run(at)
     assert len(at.get("plotly_chart")) == 3  # network diagram, boundary, loss
-    at.session_state["pg_sel"] = "n:1:0"
+    at.session_state["pg"].sel = "n:1:0"
     run(at)
     assert len(at.get("plotly_chart")) == 4  # + the selected neuron's map
     assert not at.exception

@@ -111,3 +111,22 @@ def test_the_project_stands_alone():
     for path in texts:
         text = path.read_text(encoding="utf-8", errors="replace")
         assert OUTSIDE_DOC not in text and OUTSIDE_DIR not in text, path
+
+
+OPTIONAL = {"dask", "distributed", "threadpoolctl"}  # the only imports allowed to be missing
+
+
+def test_no_import_guard_hides_a_broken_module():
+    """An import inside `try` is allowed only for an optional package (Dask, threadpoolctl):
+    a guard that swallows the errors of our own modules (as the Depth Lab's did) lets a
+    broken module pass every page test."""
+    for path in package_files():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Try):
+                continue
+            names = {(n.module if isinstance(n, ast.ImportFrom) else n.names[0].name) or ""
+                     for b in node.body for n in ast.walk(b) if isinstance(n, (ast.Import, ast.ImportFrom))}
+            if not names:
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            assert all(n.split(".")[0] in OPTIONAL for n in names), f"{where} guards {names}"

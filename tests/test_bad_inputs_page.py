@@ -47,14 +47,14 @@ def at():
 
 @pytest.mark.parametrize("kind, name, data, reason", files())
 def test_page_refuses_bad_file(at, kind, name, data, reason):
-    before = at.session_state["pg_trainer"]
+    before = at.session_state["pg"].trainer
     epoch_text = [t.value for t in at.text if t.value.startswith("Epoch")]
     at.session_state["test_upload"] = ("data" if kind == "csv" else "model", name, data)
     at.run()
     assert not at.exception, at.exception
     errors = " ".join(e.value for e in at.error)
     assert safe_echo(name, 60) in errors and reason.lower() in errors.lower(), errors
-    assert at.session_state["pg_trainer"] is before  # nothing changed
+    assert at.session_state["pg"].trainer is before  # nothing changed
     assert [t.value for t in at.text if t.value.startswith("Epoch")] == epoch_text
 
 

@@ -158,18 +158,17 @@ def test_snapshots_carry_their_exact_state():
     json.loads(spec_json(f))
 
 
-def test_train_chunk_records_even_slices(monkeypatch):
+def test_train_chunk_records_even_slices():
     from playground.ui import live as ui_live
-    monkeypatch.setattr(ui_live, "ss", {})
+    from playground.ui.session import Page
     t = trainer()
     seen = []
-    n = ui_live.train_chunk(t, 300.0, 0.04, lambda: seen.append(t.epoch))   # 12 epochs
+    n = ui_live.train_chunk(t, 300.0, 0.04, lambda: seen.append(t.epoch), page=Page())  # 12 epochs
     assert (n, t.epoch, seen) == (12, 12, [4, 8])
-    monkeypatch.setattr(ui_live, "ss", {})
     seen.clear()
-    assert ui_live.train_chunk(t, 50.0, 0.04, lambda: seen.append(t.epoch)) == 2 and seen == [13]
-    monkeypatch.setattr(ui_live, "ss", {})
-    assert ui_live.train_chunk(t, 300.0, 0.04) == 12 and t.epoch == 26      # no recorder: one slice
+    assert ui_live.train_chunk(t, 50.0, 0.04, lambda: seen.append(t.epoch), page=Page()) == 2
+    assert seen == [13]
+    assert ui_live.train_chunk(t, 300.0, 0.04, page=Page()) == 12 and t.epoch == 26  # one slice
 
 
 def test_frame_spec_regression_and_fresh_run():

@@ -69,7 +69,7 @@ def test_tiny_sweep_shows_charts_and_returns_lab_settings():
     at.slider(key="lab_width").set_value(3).run()
     at.button(key="lab_run").click().run()
     ok(at)
-    state = at.session_state["lab__sweep"]
+    state = at.session_state["pg"].lab_sweep
     assert state["status"] == "done"
     assert [(r["depth"], r["grid"].shape) for r in state["results"]["plain"]] == [
         (0, (50, 50)), (1, (50, 50))]
@@ -87,7 +87,7 @@ def test_residual_comparison_runs_both_variants():
     at.toggle(key="lab_residual_cmp").set_value(True).run()
     at.button(key="lab_run").click().run()
     ok(at)
-    res = at.session_state["lab__sweep"]["results"]
+    res = at.session_state["pg"].lab_sweep["results"]
     assert set(res) == {"plain", "residual"} and all(len(v) == 2 for v in res.values())
     assert charts(at) >= 5
 
@@ -131,23 +131,23 @@ def test_edge_values_do_not_crash():
 
 def test_stopped_sweep_keeps_finished_runs():
     at = tiny(app())
-    at.session_state["lab__sweep"] = {
+    at.session_state["pg"].lab_sweep = {
         "status": "running", "query": "", "total": 4, "compare": False, "primary": "plain",
         "started": 0.0, "seconds": None, "results": {"plain": []}}
     at.run()
     ok(at)
-    assert at.session_state["lab__sweep"]["status"] == "stopped"
+    assert at.session_state["pg"].lab_sweep["status"] == "stopped"
 
 
 def test_stopped_ab_run_keeps_what_it_trained():
     at = app("points=100")
     at.number_input(key="lab_ab_epochs").set_value(6).run()
     at.button(key="lab_ab_run").click().run()
-    at.session_state["lab__ab"]["status"] = "running"  # as a Stop click leaves it mid-run
-    at.session_state["lab__ab"]["done"] = 3
+    at.session_state["pg"].lab_ab["status"] = "running"  # as a Stop click leaves it mid-run
+    at.session_state["pg"].lab_ab["done"] = 3
     at.button(key="lab_ab_stop").click().run()
     ok(at)
-    assert at.session_state["lab__ab"]["status"] == "stopped"
+    assert at.session_state["pg"].lab_ab["status"] == "stopped"
     assert any("stopped at epoch 3 of 6" in w.value for w in at.warning)
     assert charts(at) == 2  # what it trained stays on screen
     assert not any("No A/B run" in i.value for i in at.info)  # it did stop something
@@ -168,7 +168,7 @@ def test_ab_compare(change, key, value):
     at.number_input(key="lab_ab_epochs").set_value(6).run()
     at.button(key="lab_ab_run").click().run()
     ok(at)
-    state = at.session_state["lab__ab"]
+    state = at.session_state["pg"].lab_ab
     assert state["status"] == "done"
     assert [len(h["epoch"]) for h in state["hist"].values()] == [7, 7]  # epoch 0..6, lockstep
     assert charts(at) == 2
@@ -182,7 +182,7 @@ def test_ab_with_two_changes_and_b_equal_to_a():
     at.select_slider(key="lab_ab_lr").set_value(0.03).run()  # the default lr: B == A
     at.button(key="lab_ab_run").click().run()
     ok(at)
-    assert "lab__ab" not in at.session_state
+    assert at.session_state["pg"].lab_ab is None
     assert any("same as A" in i.value for i in at.info)
 
 

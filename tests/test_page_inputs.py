@@ -77,7 +77,7 @@ def test_crafted_widget_values_are_refused_on_the_server():
         at.run()
         assert not at.exception, (base, at.exception)
         assert url(at) == {} and trainer(at) is t, (base, url(at))
-        assert at.session_state["pg_prefs"] == {"pg_speed": "fast", "pg_view": "small"}
+        assert at.session_state["pg"].prefs == {"pg_speed": "fast", "pg_view": "small"}
     widget(at, "selectbox", "w_lr").select(0.3)  # and the page still takes real clicks
     run(at)
     assert url(at) == {"lr": "0.3"}

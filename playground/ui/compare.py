@@ -1,5 +1,5 @@
 """The A/B compare of the Depth Lab tab: two settings trained in lockstep on the same data and
-seed, boundaries side by side and loss curves overlaid. State lives in `st.session_state` only.
+seed, boundaries side by side and loss curves overlaid. State lives in the page's session object (`session.page()`) only.
 
 Also the Lab's Stop check (`interrupted`) and its chart options (`CHART_CONFIG`), shared with
 ui_lab.py. Every run is refused up front if its estimated CPU time is over the budget
@@ -13,6 +13,7 @@ import math
 import numpy as np
 import streamlit as st
 
+from . import session as S
 from ..core.config import ACTIVATION_NAMES, OPTIMIZER_NAMES, Config, to_query, validate
 from ..views.lab_figures import ab_boundaries, ab_loss
 from ..lab.sweep import (AB_GRID, AB_LOWER, AB_SNAPSHOTS, BudgetError, cpu_budget,
@@ -51,15 +52,10 @@ def interrupted() -> bool:
     sweep and A/B runners: Streamlit's own yield point, which raises its rerun or stop
     exception when a click (Stop, or any other widget) or a closed tab asks this script run
     to end. Returns False when nothing asked."""
-    try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
-        check = get_run_yield_check()
-    except ImportError:  # pragma: no cover - another Streamlit: session state access yields too
-        check = None
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
+    check = get_run_yield_check()
     if check is not None:
         check()
-    else:  # pragma: no cover
-        _ = "lab__poll" in st.session_state
     return False
 
 
@@ -138,7 +134,7 @@ def render_ab(cfg: Config) -> None:
     if over:
         st.error(_refusal(a, b, epochs, estimate, budget), icon=":material/timer_off:")
     status = st.empty()
-    state = st.session_state.get("lab__ab")
+    state = S.page().lab_ab
     if state and state["status"] == "running":  # interrupted by Stop, another click or a new tab
         state["status"] = "stopped"
     if go_ab and not over:
@@ -148,7 +144,7 @@ def render_ab(cfg: Config) -> None:
             _run_ab(a, b, epochs, status)
     elif stop and not (state and state["status"] == "stopped"):
         status.info("No A/B run is running.")
-    _show_ab(st.session_state.get("lab__ab"))
+    _show_ab(S.page().lab_ab)
 
 
 def _refusal(a: Config, b: Config, epochs: int, estimate: float, budget: float) -> str:
@@ -164,7 +160,7 @@ def _refusal(a: Config, b: Config, epochs: int, estimate: float, budget: float) 
 def _run_ab(a: Config, b: Config, epochs: int, status) -> None:
     state = {"status": "running", "a": to_query(a), "b": to_query(b), "epochs": epochs,
              "titles": (f"A: {_describe(a)}", f"B: {_describe(b)}"), "done": 0}
-    st.session_state["lab__ab"] = state  # what was trained survives a Stop
+    S.page().lab_ab = state  # what was trained survives a Stop
     bar = status.progress(0.0, text="Training A and B...")
 
     def chunk(ta: Trainer, tb: Trainer, done: int) -> None:

@@ -60,7 +60,7 @@ def _noted(action):
     do not."""
     def callback():
         ctl = S.controls()
-        stamp = (action.__name__, st.session_state.get("pg_runs_done", 0))
+        stamp = (action.__name__, S.page().runs_done)
         if ctl.click_done == stamp:
             return
         ctl.click_done, ctl.callback_ran = stamp, True
@@ -76,12 +76,12 @@ def _replay_lost_click(pressed: dict) -> None:
     to the old session and is lost. Apply it here, once, and say what happened."""
     ctl = S.controls()
     ran, ctl.callback_ran = ctl.callback_ran, False
-    first_run = not st.session_state.get("pg_ran_before")  # only a brand-new session lost it
-    st.session_state["pg_ran_before"] = True
+    first_run = not S.page().ran_before  # only a brand-new session lost it
+    S.page().ran_before = True
     for action, clicked in pressed.items():
         if clicked and not ran and first_run:
             action()
-            st.session_state["pg_flash"] = "Your session had expired: the run was rebuilt from the link."
+            S.page().flash = "Your session had expired: the run was rebuilt from the link."
             st.rerun()
 
 

@@ -12,7 +12,6 @@ from ..io.model_file import MAX_BYTES, model_json
 from .controls import hidden
 from .help import HELP
 
-ss = st.session_state
 UPLOAD_MB = MAX_BYTES // 1_000_000  # the browser-side limit; the files' own readers check bytes
 
 
@@ -54,16 +53,16 @@ def share_section(cfg: Config) -> None:
 
 def open_pasted_link() -> None:
     """Callback of the Open button: load a pasted link (ours or TFP's), list what was unreadable."""
-    text = (ss.get("pg_link_text") or "").strip()
+    text = (S.widget_value("pg_link_text") or "").strip()
     if not text:
         return
     if not looks_like_link(text):  # pasted text that is not a link would reset every setting
-        ss["pg_flash"] = ("That is not a link to this playground or to TensorFlow Playground: "
+        S.page().flash = ("That is not a link to this playground or to TensorFlow Playground: "
                           "nothing was changed.")
         return
     notes = S.open_link(text)
-    ss["pg_notices"] = [f"The pasted link's {n}" for n in notes]
-    ss["pg_flash"] = None if notes else "Opened the link."
+    S.page().notices = [f"The pasted link's {n}" for n in notes]
+    S.page().flash = None if notes else "Opened the link."
 
 
 def files_section(cfg: Config, t) -> None:
@@ -84,7 +83,7 @@ def files_section(cfg: Config, t) -> None:
                       file_name="playground-data.csv", mime="text/csv", key="pg_dl_data",
                       on_click="ignore", icon=":material/download:", help=HELP["download_data"],
                       width="stretch")
-    n = ss.get("pg_upload_n", 0)
+    n = S.page().upload_n
     c, d = st.columns(2)
     c.file_uploader("Upload a model", type=["json"], key=f"pg_up_model_{n}",
                     on_change=S.accept_upload, args=("model", f"pg_up_model_{n}"),
@@ -92,6 +91,6 @@ def files_section(cfg: Config, t) -> None:
     d.file_uploader("Upload data", type=["csv"], key=f"pg_up_data_{n}",
                     on_change=S.accept_upload, args=("data", f"pg_up_data_{n}"),
                     help=HELP["upload_data"], max_upload_size=UPLOAD_MB)
-    msg = ss.get("pg_upload_msg")
+    msg = S.page().upload_msg
     if msg:
         (st.error if msg[0] == "error" else st.success)(msg[1])

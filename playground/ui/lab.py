@@ -2,7 +2,7 @@
 
 The page calls `render_lab(cfg)` inside its "lab" tab and writes the returned Config (whose
 lab_* fields follow the widgets) to the URL, so a Depth Lab run is part of the share link.
-Results live in `st.session_state` only (never in a cache shared by users).
+Results live in the page's session object (`session.page()`) only (never in a cache shared by users).
 
 A sweep whose estimated CPU time is over the server's budget (`playground.sweep.cpu_budget`)
 is refused before it starts, with the estimate and what to lower; Stop (or any other click)
@@ -15,6 +15,7 @@ import time
 
 import streamlit as st
 
+from . import session as S
 from ..core.config import MAX_NEURONS, Config, parse_query, to_query
 from ..core.settings import SETTINGS, bounds, label
 from ..views.flow import gradient_flow, residual_compare
@@ -63,13 +64,12 @@ def _widget_values(cfg: Config) -> dict:
 def _sync_widgets(cfg: Config) -> None:
     """Set the widgets from cfg on the first render and whenever cfg's lab settings change
     from outside (a pasted link); otherwise the widgets keep what the user chose."""
-    ss = st.session_state
     incoming = _widget_values(cfg)
-    last = ss.get("lab__cfg_in")
+    last = S.page().lab_cfg_in
     for key, value in incoming.items():
-        if last is None or last.get(key) != value or key not in ss:
-            ss[key] = value
-    ss["lab__cfg_in"] = incoming
+        if last is None or last.get(key) != value or not S.has_widget(key):
+            S.set_widget(key, value)
+    S.page().lab_cfg_in = incoming
 
 
 # ---------------------------------------------------------------- the tab
@@ -80,7 +80,7 @@ def render_lab(cfg: Config) -> Config:
                 f"Dataset **{cfg.dataset}**, activation **{cfg.activation[0]}**, "
                 f"optimizer **{cfg.optimizer}**, learning rate **{cfg.lr:g}**, "
                 f"batch **{cfg.batch}** - change them on the playground tab.")
-    options = sorted(set(DEPTH_OPTIONS) | set(st.session_state["lab_depths"]))
+    options = sorted(set(DEPTH_OPTIONS) | set(S.widget_value("lab_depths")))
     c1, c2, c3, c4 = st.columns([4, 2, 2, 2])
     depths = c1.multiselect(label("lab_depths"), options, key="lab_depths",
                             max_selections=MAX_SELECTED_DEPTHS, help=SETTINGS["lab_depths"].help)
@@ -125,7 +125,7 @@ def render_lab(cfg: Config) -> Config:
     stop = b2.button("Stop", key="lab_stop", help=HELP["stop"])
     status = st.empty()
 
-    state = st.session_state.get("lab__sweep")
+    state = S.page().lab_sweep
     if state and state["status"] == "running":  # interrupted by Stop or another click
         state["status"] = "stopped"
     if run and depths and not over:
@@ -157,7 +157,7 @@ def _run_sweep(cfg: Config, depths, width, seeds, epochs, compare, status, budge
     state = {"status": "running", "query": to_query(cfg), "total": total, "compare": compare,
              "primary": variants[0][0], "results": {name: [] for name, _ in variants},
              "started": time.time(), "seconds": None}
-    st.session_state["lab__sweep"] = state  # partial results survive a Stop
+    S.page().lab_sweep = state  # partial results survive a Stop
     bar = status.progress(0.0, text=f"Training 0 of {total} runs...")
     finished = 0
     for name, residual in variants:

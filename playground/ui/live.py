@@ -35,7 +35,6 @@ PLOTLY_TICK = 0.2       # ... with plotly figures (each redraw costs the browser
 TRAIN_BUDGET = 0.6      # at most this share of a tick is spent training
 MAX_CHUNK = 5000
 SNAPSHOTS = 3           # weight states per tick for the browser to play back (the last = now)
-ss = st.session_state
 
 
 def epoch_text(epoch: int) -> str:
@@ -46,23 +45,25 @@ def epoch_text(epoch: int) -> str:
 def canvas_api():
     """(live_view_state, playback_spec, weights_snapshot, points_spec) for the browser canvas,
     or None where the page asks for plotly figures (tests set pg_renderer)."""
-    if ss.get("pg_renderer", "canvas") != "canvas":
+    if S.page().renderer != "canvas":
         return None
     return live_view_state, playback_spec, weights_snapshot, points_spec
 
 
-def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None) -> int:
+def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None) -> int:
     """Train for this tick: `speed` epochs per second of wall time since the last tick (the
     fractional remainder carries over), within a time budget. Returns epochs trained.
     With `on_slice`, the chunk is trained in up to SNAPSHOTS even slices and on_slice() is
-    called after each one but the last (the caller records the weights there)."""
+    called after each one but the last (the caller records the weights there). `page`: the
+    page state holding the tick clock (this session's by default)."""
+    p = S.page() if page is None else page
     now = time.perf_counter()
-    last = ss.get("pg_last_tick")
+    last = p.last_tick
     dt = tick if last is None else min(max(now - last, 0.0), 1.0)
-    ss["pg_last_tick"] = now
-    want = ss.get("pg_carry", 0.0) + speed * dt
+    p.last_tick = now
+    want = p.carry + speed * dt
     n = min(MAX_CHUNK, int(want))
-    ss["pg_carry"] = min(want - n, 1.0)
+    p.carry = min(want - n, 1.0)
     done, budget = 0, now + TRAIN_BUDGET * max(dt, tick)
     marks = sorted({round(n * k / SNAPSHOTS) for k in range(1, SNAPSHOTS)} - {0, n}) if on_slice else []
     while done < n and not t.diverged:
@@ -92,7 +93,7 @@ def live_area(cfg) -> None:
     api = canvas_api()
     tick = CANVAS_TICK if api else PLOTLY_TICK
     if not playing:
-        ss["pg_last_tick"] = None
+        S.page().last_tick = None
     st.fragment(key="pg_run_bar")(run_buttons)(t)
     st.fragment(run_every=tick if playing else None, key=LIVE_FRAGMENT)(_live_body)(
         cfg, playing, tick, {"inline": True})
@@ -122,13 +123,13 @@ def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
     else:
         _draw_plotly(t, cfg)
     if not inline and not playing:  # a click's own run completed (see ui_controls._noted)
-        ss["pg_runs_done"] = ss.get("pg_runs_done", 0) + 1
+        S.page().runs_done = S.page().runs_done + 1
 
 
 def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
     live_view_state, playback_spec, _, points_spec = api
-    first = "pg_canvas_ran" not in ss
-    ss["pg_canvas_ran"] = True
+    first = not S.page().canvas_ran
+    S.page().canvas_ran = True
     state = live_view_state(playback_spec(t, snaps), points_spec(t, cfg.show_test), key="pg_canvas",
                             discretize=cfg.discretize, show_test=cfg.show_test,
                             height=VIEW_HEIGHTS[S.pref("view")], status_help=params_text(t))
@@ -136,11 +137,11 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
         # A new session whose browser already had the view: the server restarted or forgot the
         # session, and the run was rebuilt from the link. Say so once; what the old view
         # reports (its last click, the hash it read on its first load) is not a new action.
-        ss["pg_flash"] = "The server restarted or your session expired: the run was rebuilt from the link."
+        S.page().flash = "The server restarted or your session expired: the run was rebuilt from the link."
         sel = state["select"]
-        ss["pg_seen_canvas"] = (canvas_selection(sel), sel.get("n") if sel else None)
-        ss["pg_seen_toggle"] = (state["toggle"] or {}).get("n")
-        ss["pg_seen_hash"] = state["hash"]
+        S.page().seen["canvas"] = (canvas_selection(sel), sel.get("n") if sel else None)
+        S.page().seen["toggle"] = (state["toggle"] or {}).get("n")
+        S.page().seen["hash"] = state["hash"]
         st.rerun(scope="app")
     sel = state["select"]
     _select(canvas_selection(sel), "canvas", click=sel.get("n") if sel else None)
@@ -151,13 +152,13 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
 def _toggle_feature(cfg, toggle: dict | None) -> None:
     """A click on an input of the diagram switches that feature on or off (TFP does too)."""
     n = toggle.get("n") if toggle else None
-    if n is None or n == ss.get("pg_seen_toggle"):
+    if n is None or n == S.page().seen.get("toggle"):
         return
-    ss["pg_seen_toggle"] = n
-    cfg = ss["pg_cfg"]  # the fragment's own copy can be older
+    S.page().seen["toggle"] = n
+    cfg = S.page().cfg  # the fragment's own copy can be older
     on = set(cfg.features) ^ {toggle["feature"]}
     if not on:
-        ss["pg_flash"] = "A network needs at least one input: keeping the last one."
+        S.page().flash = "A network needs at least one input: keeping the last one."
     else:
         S.set_config(cfg.replace(features=tuple(f for f in FEATURE_NAMES if f in on)))
     st.rerun(scope="app")
@@ -166,11 +167,11 @@ def _toggle_feature(cfg, toggle: dict | None) -> None:
 def _open_hash(h: str | None) -> None:
     """A TensorFlow Playground hash on this app's own address (`/#activation=relu&...`): the
     browser never sends it to the server, the view reports it once."""
-    if not h or h == ss.get("pg_seen_hash"):
+    if not h or h == S.page().seen.get("hash"):
         return
-    ss["pg_seen_hash"] = h
+    S.page().seen["hash"] = h
     notes = S.open_link(h.lstrip("#"))
-    ss["pg_notices"] = [f"The link's {n}" for n in notes]
+    S.page().notices = [f"The link's {n}" for n in notes]
     st.rerun(scope="app")
 
 
@@ -178,7 +179,7 @@ def _draw_plotly(t: Trainer, cfg) -> None:
     left, right = st.columns([1.35, 1], gap="medium")
     with left:
         maps = neuron_maps(t)
-        fig = network_figure(t, maps, selected=ss.get("pg_sel"))
+        fig = network_figure(t, maps, selected=S.page().sel)
         event = st.plotly_chart(fig, key="pg_fig_net", on_select="rerun", selection_mode="points",
                                 config={"displayModeBar": False})
         _select(_plotly_selection(event), "plotly")
@@ -228,15 +229,15 @@ def _select(sel: str | None, source: str, click: int | None = None) -> None:
     """A new click in the diagram: remember it and redraw the page (the inspector lives
     outside the fragment). A selection the view keeps reporting is acted on once; `click`
     (the view's click number) tells a second click on the same neuron from a repeat."""
-    seen = f"pg_seen_{source}"
-    if (sel, click) == ss.get(seen):
+    seen = S.page().seen
+    if (sel, click) == seen.get(source):
         return
-    ss[seen] = (sel, click)
-    if sel and sel != ss.get("pg_sel"):
-        ss["pg_sel"] = sel
+    seen[source] = (sel, click)
+    if sel and sel != S.page().sel:
+        S.page().sel = sel
         st.rerun(scope="app")
-    elif sel is None and ss.get("pg_sel"):  # a click on empty space closes the inspector
-        ss["pg_sel"] = None
+    elif sel is None and S.page().sel:  # a click on empty space closes the inspector
+        S.page().sel = None
         st.rerun(scope="app")
 
 

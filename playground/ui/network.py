@@ -11,7 +11,6 @@ from ..views.figures import unit_figure, unit_name
 from .controls import hidden, name
 from .help import HELP
 
-ss = st.session_state
 
 
 def network_editor(cfg: Config, t, switches=None) -> None:
@@ -77,7 +76,7 @@ def _output_text(t) -> str:
 
 def inspector(cfg: Config, t) -> None:
     """What the selected neuron computes (large), or the selected weight/bias with an editor."""
-    sel = ss.get("pg_sel")
+    sel = S.page().sel
     if not sel:
         st.caption("Click a neuron, a link (a weight) or a small square (a bias) in the network "
                    "to inspect it; weights and biases can be edited while paused.")
@@ -90,7 +89,7 @@ def inspector(cfg: Config, t) -> None:
     except (ValueError, IndexError):
         valid = False
     if not valid:
-        ss["pg_sel"] = None
+        S.page().sel = None
         return
     # A panel over the top of the window (page.css): where the eye is after a click in the
     # diagram, and it leaves the diagram and the boundary in view.
@@ -101,7 +100,7 @@ def inspector(cfg: Config, t) -> None:
                 _neuron_text(t, *nums)
             else:
                 _parameter_editor(t, sel, kind, nums)
-            st.button("Close", key="pg_sel_close", on_click=lambda: ss.update(pg_sel=None),
+            st.button("Close", key="pg_sel_close", on_click=S.page().select, args=(None,),
                       icon=":material/close:", help="Close the inspector.")
         with left:
             layer, unit = nums[0], nums[1]  # the neuron itself, or the one the weight/bias feeds
@@ -140,6 +139,6 @@ def _parameter_editor(t, sel: str, kind: str, nums: list[int]) -> None:
 
 
 def _edit(sel: str, key: str) -> None:
-    v = ss.get(key)
+    v = S.widget_value(key)
     if v is not None and not S.playing():
         S.edit_parameter(sel, v)

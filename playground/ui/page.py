@@ -13,10 +13,10 @@ from . import session as S
 from ..core.config import Config
 from .controls import data_column, hidden, top_bar
 from .files import files_section, share_section
+from .lab import render_lab
 from .live import divergence_notice, live_area
 from .network import inspector, network_editor
 
-ss = st.session_state
 
 
 def main() -> None:
@@ -41,7 +41,7 @@ def main() -> None:
             with lab:
                 cfg = lab_tab(cfg)
     S.write_url(cfg, force=True)
-    ss["pg_runs_done"] = ss.get("pg_runs_done", 0) + 1  # see ui_controls._noted
+    S.page().runs_done = S.page().runs_done + 1  # see ui_controls._noted
 
 
 PAGE_CSS = (Path(__file__).parent.parent / "views" / "static" / "page.css").read_text(encoding="utf-8")
@@ -61,16 +61,16 @@ def _intro() -> None:
 
 
 def _messages() -> None:
-    flash = ss.pop("pg_flash", None)
+    flash = S.page().take_flash()
     if flash:
         st.toast(flash)
-    notices = ss.get("pg_notices") or []
+    notices = S.page().notices or []
     if notices:
         with st.container(border=True):
             a, b = st.columns([12, 1], vertical_alignment="top")
             a.warning("Some settings could not be read and use their defaults:\n\n"
                       + "\n".join(f"- {n}" for n in notices), icon=":material/link_off:")
-            b.button("Dismiss", key="pg_dismiss", on_click=lambda: ss.update(pg_notices=[]),
+            b.button("Dismiss", key="pg_dismiss", on_click=S.page().dismiss_notices,
                      help="Hide this notice; the settings above stay as they are.")
 
 
@@ -94,7 +94,7 @@ def playground_tab(cfg: Config, t) -> None:
     with notice:  # a panel at the bottom of the window (page.css): it moves nothing
         divergence_notice(t)
     with data_col:
-        data_column(cfg, ss.get("pg_user_data"))
+        data_column(cfg, S.page().user_data)
     if not (hidden(cfg, "share") and hidden(cfg, "files")):
         with st.container(key="pg_share_files"):
             st.divider()
@@ -106,13 +106,8 @@ def playground_tab(cfg: Config, t) -> None:
 
 
 def lab_tab(cfg: Config) -> Config:
-    """The Depth Lab (another module); a clear placeholder if it is missing or broken."""
-    try:
-        from .lab import render_lab
-    except Exception as e:  # noqa: BLE001 - show why, keep the playground usable
-        st.info(f"The Depth Lab is not available in this build ({type(e).__name__}).")
-        return cfg
+    """The Depth Lab (ui/lab.py)."""
     out = render_lab(cfg)
     if isinstance(out, Config) and out != cfg:
-        ss["pg_cfg"] = out
+        S.page().cfg = out
     return out if isinstance(out, Config) else cfg

@@ -1,15 +1,19 @@
-"""Session state of the playground page: config ↔ widgets ↔ URL, and the training run.
+"""The page's state, owned here: one `Page` object per browser session, under one key of
+session state (`page()`). Other UI modules call this module's functions and the object's
+methods; none keeps a session-state key of its own. (Widgets keep their own values under
+their keys, as Streamlit requires; only this module reads or sets them.)
 
-One canonical `Config` lives in `st.session_state["pg_cfg"]`. Each rerun starts with
-`sync()`: widgets whose value differs from what the config last showed are applied to the
-config, the result is validated, and every widget is set back from it (so a widget always
-shows the config). Actions that replace the config wholesale (a pasted link, a model file, a
-one-click lower rate) go through `set_config()` from a callback. The run itself
-(`pg_trainer`) follows the config by the engine's one reset rule, `train.change_kind`.
+The settings: one canonical `Config` (`page().cfg`). Each rerun starts with `sync()`:
+widgets whose value differs from what the config last showed are applied to the config, the
+result is validated, and every widget is set back from it (so a widget always shows the
+config). Actions that replace the config wholesale (a pasted link, a model file, a one-click
+lower rate) go through `set_config()` from a callback. The run itself (`page().trainer`)
+follows the config by the engine's one reset rule, `train.change_kind`.
 """
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +22,7 @@ import streamlit as st
 from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
                      MAX_NEURONS, REGRESSION_COSTS, Config, check_value,
                      parse_query, safe_echo, to_params, validate)
+from ..core.config import DEFAULT
 from ..core.settings import SETTINGS, bounds, keys_that, label
 from ..core.datasets import DataError
 from ..io.data_csv import read_csv
@@ -36,6 +41,82 @@ COMPOSITE = ("features", "layers", "activation", "hide")
 SIMPLE = {name: f"w_{name}" for name, s in SETTINGS.items()
           if s.label and name not in COMPOSITE and not name.startswith("lab_")}
 ss = st.session_state
+
+
+# ---------------------------------------------------------------- the page's state
+PAGE_KEY = "pg"
+
+
+@dataclass(eq=False)
+class Page:
+    """Everything the page keeps between reruns of one browser session. One object in session
+    state: measured, when a fragment tick interrupts the run a click started, Streamlit can
+    restore a session-state key to its old value (Pause was undone about one click in four)
+    or call the click's callback twice; it does not undo changes made inside an object it
+    holds. Every field is bounded: the trainer bounds its own history."""
+    cfg: Config = DEFAULT
+    trainer: Trainer | None = None
+    started: bool = False                              # `init_session` has run
+    # settings <-> widgets (see `sync` and `widget_key`)
+    shown: dict[str, Any] = field(default_factory=dict)  # widget base -> the value it shows
+    ver: dict[str, int] = field(default_factory=dict)    # widget base -> its key's version
+    prefs: dict[str, str] = field(default_factory=lambda: dict(PREFS))
+    # messages
+    notices: list[str] = field(default_factory=list)     # what a link could not set
+    flash: str | None = None                             # shown once on the next run
+    upload_msg: tuple[str, str] | None = None            # (kind, text) of the last upload
+    upload_n: int = 0                                    # uploader generation (empties it)
+    user_data: str | None = None                         # the uploaded CSV's safe name
+    sel: str | None = None                               # the unit or weight the inspector shows
+    # play state and the click protocol (see controls.run_button)
+    playing: bool = False
+    click_done: Any = None
+    callback_ran: bool = False
+    runs_done: int = 0                                   # full runs finished
+    ran_before: bool = False
+    # the live view
+    renderer: str = "canvas"                             # or "plotly" (the fallback)
+    last_tick: float | None = None
+    carry: float = 0.0                                   # fraction of an epoch owed
+    canvas_ran: bool = False
+    seen: dict[str, Any] = field(default_factory=dict)   # view event -> last one handled
+    acked: dict[str, Any] = field(default_factory=dict)  # what the browser said it holds
+    # the Depth Lab
+    lab_sweep: dict | None = None
+    lab_ab: dict | None = None
+    lab_cfg_in: dict | None = None
+
+    def take_flash(self) -> str | None:
+        msg, self.flash = self.flash, None
+        return msg
+
+    def select(self, sel: str | None) -> None:
+        self.sel = sel
+
+    def dismiss_notices(self) -> None:
+        self.notices = []
+
+
+def page() -> Page:
+    """This browser session's page state (created on first use)."""
+    p = ss.get(PAGE_KEY)
+    if not isinstance(p, Page):
+        p = ss[PAGE_KEY] = Page()
+    return p
+
+
+def widget_value(key: str, default: Any = None) -> Any:
+    """What the widget `key` holds now (None if it was not drawn in the last run)."""
+    return ss.get(key, default)
+
+
+def set_widget(key: str, value: Any) -> None:
+    """Set a widget's value before it is drawn in this run."""
+    ss[key] = value
+
+
+def has_widget(key: str) -> bool:
+    return key in ss
 
 
 # ---------------------------------------------------------------- config <-> widgets
@@ -96,7 +177,7 @@ def apply_widgets(cfg: Config, changed: dict[str, Any]) -> Config:
 def set_config(cfg: Config) -> None:
     """Replace the page's config (from a callback, or before any widget is drawn). Widgets
     whose value this changes get a new key in `sync` (see `widget_key`)."""
-    ss["pg_cfg"] = validate(cfg)[0]
+    page().cfg = validate(cfg)[0]
 
 
 # ---------------------------------------------------------------- widget keys and values
@@ -113,17 +194,17 @@ def widget_key(base: str) -> str:
     the server set a new one; and a widget drawn again after a run without it starts at its
     own default. A new key makes a new widget that starts at the value the page gives it, and
     whatever the browser remembers under the old key is ignored."""
-    n = ss.get("pg_ver", {}).get(base, 0)
+    n = page().ver.get(base, 0)
     return f"{base}__{n}" if n else base
 
 
 def shown(base: str) -> Any:
     """The value the widget `base` shows (from the config, or the page preferences)."""
-    return ss["pg_shown"][base]
+    return page().shown[base]
 
 
 def _targets(cfg: Config) -> dict[str, Any]:
-    return {**to_widgets(cfg), **{k: ss["pg_prefs"][k] for k in PREFS}}
+    return {**to_widgets(cfg), **{k: page().prefs[k] for k in PREFS}}
 
 
 def _check(base: str, value: Any, cfg: Config) -> bool:
@@ -164,7 +245,7 @@ def _clamped(base: str, v: Any) -> Any:
         return v
     if not isinstance(v, (int, float)) or isinstance(v, bool) or v != v or lo <= v <= hi:
         return v
-    ss["pg_flash"] = f"{what}: {v:g} is out of range ({lo:,} to {hi:,}); using {min(max(v, lo), hi):,}."
+    page().flash = f"{what}: {v:g} is out of range ({lo:,} to {hi:,}); using {min(max(v, lo), hi):,}."
     return type(v)(min(max(v, lo), hi))
 
 
@@ -178,21 +259,9 @@ VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}   # pixels of the liv
 PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS)}
 
 
-class Controls:
-    """Play state and the last handled click, kept inside one object in session state.
-    Measured: when a fragment tick interrupts the run a click started, Streamlit can restore a
-    session-state key to its old value (Pause was undone about one click in four) or call the
-    click's callback twice; it does not undo changes made inside an object it holds."""
-    __slots__ = ("playing", "click_done", "callback_ran")
-
-    def __init__(self):
-        self.playing, self.click_done, self.callback_ran = False, None, False
-
-
-def controls() -> Controls:
-    if "pg_ctl" not in ss:
-        ss["pg_ctl"] = Controls()
-    return ss["pg_ctl"]
+def controls() -> Page:
+    """Play state and the last handled click (fields of the page)."""
+    return page()
 
 
 def playing() -> bool:
@@ -205,19 +274,20 @@ def set_playing(on: bool) -> None:
 
 def init_session() -> None:
     """First run of a session: the config comes from the URL; bad keys become notices."""
-    if "pg_cfg" in ss:
+    if page().started:
         return
+    page().started = True
     qp = st.query_params  # every value of a repeated key, so the parser can name repeats
     cfg, notes = parse_query(urlencode([(k, v) for k in qp for v in qp.get_all(k)]))
-    ss["pg_notices"] = [f"The link's {n}" for n in notes]
+    page().notices = [f"The link's {n}" for n in notes]
     set_playing(False)
-    ss["pg_sel"] = None
-    ss["pg_upload_n"] = 0
-    ss["pg_user_data"] = None
-    ss["pg_prefs"] = dict(PREFS)
-    ss["pg_ver"] = {}
+    page().sel = None
+    page().upload_n = 0
+    page().user_data = None
+    page().prefs = dict(PREFS)
+    page().ver = {}
     set_config(cfg)
-    ss["pg_shown"] = _targets(ss["pg_cfg"])
+    page().shown = _targets(page().cfg)
 
 
 def sync() -> Config:
@@ -226,29 +296,29 @@ def sync() -> Config:
     in session state (Streamlit drops the others), so a widget that was not drawn is never
     read; values a widget cannot hold are ignored."""
     init_session()
-    cfg, before = ss["pg_cfg"], ss["pg_shown"]
+    cfg, before = page().cfg, page().shown
     sent = {b: ss[widget_key(b)] for b in before if widget_key(b) in ss}
     changed = {b: _clamped(b, v) for b, v in sent.items() if v != before[b]}
     changed = {b: v for b, v in changed.items() if v != before[b] and _check(b, v, cfg)}
     prefs = {b: changed.pop(b) for b in PREFS if b in changed}
-    ss["pg_prefs"].update(prefs)
+    page().prefs.update(prefs)
     if changed:
         if changed.get("w_features") == []:
-            ss["pg_flash"] = "A network needs at least one input: keeping the last one."
+            page().flash = "A network needs at least one input: keeping the last one."
         cfg = apply_widgets(cfg, changed)
     set_config(cfg)
-    after = _targets(ss["pg_cfg"])
-    ver = ss["pg_ver"]
+    after = _targets(page().cfg)
+    ver = page().ver
     for b, v in after.items():
         if v != sent.get(b, before.get(b)):  # the browser shows something else
             ver[b] = ver.get(b, 0) + 1
-    ss["pg_shown"] = after
-    return ss["pg_cfg"]
+    page().shown = after
+    return page().cfg
 
 
 def pref(name: str) -> str:
     """A page preference: 'speed' or 'view'."""
-    return ss["pg_prefs"][f"pg_{name}"]
+    return page().prefs[f"pg_{name}"]
 
 
 def write_url(cfg: Config, force: bool = False) -> None:
@@ -263,18 +333,18 @@ def _new_trainer(cfg: Config, data=None) -> Trainer:
 
 
 def trainer() -> Trainer:
-    return ss["pg_trainer"]
+    return page().trainer
 
 
 def ensure_trainer(cfg: Config) -> Trainer:
     """Keep the run in step with cfg by the one reset rule (`change_kind`)."""
-    t = ss.get("pg_trainer")
+    t = page().trainer
     if t is None:
-        t = ss["pg_trainer"] = _new_trainer(cfg)
+        t = page().trainer = _new_trainer(cfg)
         return t
     kind = change_kind(t.cfg, cfg)
     if kind == "data":
-        ss["pg_user_data"] = None
+        page().user_data = None
         t = _new_trainer(cfg)
     elif kind == "model":
         t = _new_trainer(cfg, data=t.data)
@@ -283,8 +353,8 @@ def ensure_trainer(cfg: Config) -> Trainer:
     else:
         return t
     if kind in ("data", "model"):
-        ss["pg_sel"] = None
-    ss["pg_trainer"] = t
+        page().sel = None
+    page().trainer = t
     return t
 
 
@@ -292,12 +362,12 @@ def reset_run() -> bool:
     """Same data, new random starting weights (as TensorFlow Playground's Reset), epoch 0; the
     link holds them (`init_seed`), so it still reproduces the run. The run buttons' actions
     return whether the rest of the page must be redrawn too (they live in the live view)."""
-    t, cfg = trainer(), ss["pg_cfg"]
+    t, cfg = trainer(), page().cfg
     init_seed = cfg.init_seed
     while init_seed == cfg.init_seed:
         init_seed = random.randint(1, 999_999)
     set_config(cfg.replace(init_seed=init_seed))
-    ss["pg_trainer"] = _new_trainer(ss["pg_cfg"], data=t.data)
+    page().trainer = _new_trainer(page().cfg, data=t.data)
     set_playing(False)
     return True
 
@@ -319,11 +389,11 @@ def step() -> bool:
     set_playing(False)
     t = trainer()
     t.train(1)
-    return was_playing or bool(t.diverged) or bool(ss.get("pg_sel"))
+    return was_playing or bool(t.diverged) or bool(page().sel)
 
 
 def regenerate() -> None:
-    cfg = ss["pg_cfg"]
+    cfg = page().cfg
     seed = cfg.seed
     while seed == cfg.seed:
         seed = random.randint(0, 999_999)
@@ -331,7 +401,7 @@ def regenerate() -> None:
 
 
 def choose_dataset(name: str) -> None:
-    cfg = ss["pg_cfg"]
+    cfg = page().cfg
     set_config(apply_widgets(cfg, {"w_dataset": name}))
 
 
@@ -343,7 +413,7 @@ def lower_rate(lr: float) -> float:
 
 def apply_lower_rate() -> None:
     """The divergence notice's fix: the next lower learning rate, and the run goes on."""
-    cfg = ss["pg_cfg"]
+    cfg = page().cfg
     set_config(cfg.replace(lr=lower_rate(cfg.lr)))
     continue_run()
 
@@ -351,7 +421,7 @@ def apply_lower_rate() -> None:
 def continue_run() -> None:
     """Clear a stop (the kept weights stay) and play on, unless the run cannot train."""
     t = trainer()
-    t.adopt(ss["pg_cfg"])
+    t.adopt(page().cfg)
     set_playing(not t.diverged)
 
 
@@ -363,7 +433,7 @@ def keep_display(new: Config, current: Config) -> Config:
 def open_link(text: str) -> list[str]:
     """Apply a pasted link (ours or TensorFlow Playground's); return its notices."""
     cfg, notes = parse_query(text)
-    current = ss["pg_cfg"]
+    current = page().cfg
     set_config(cfg.replace(hide=current.hide, tab=current.tab))
     set_playing(False)
     return notes
@@ -400,31 +470,31 @@ def accept_upload(kind: str, key: str) -> None:
 
 def apply_upload(kind: str, filename: str, data: bytes) -> bool:
     """Load a model or data file into the page, or explain in one sentence why not; a bad
-    file changes nothing. The outcome is left in ss['pg_upload_msg'] (the file's name is
+    file changes nothing. The outcome is left in page().upload_msg (the file's name is
     user text: only its safe echo is shown)."""
     name = safe_echo(filename, 60)
     try:
         if kind == "model":
-            cfg, t, notes = model_run(data, ss["pg_cfg"])
+            cfg, t, notes = model_run(data, page().cfg)
             msg = f"Loaded the model from {name} (epoch {t.epoch})."
             if notes:
                 msg += " Settings of the file that could not be read use their defaults: " + \
                     "; ".join(notes) + "."
         else:
-            cfg, t, raw = data_run(data, ss["pg_cfg"])
+            cfg, t, raw = data_run(data, page().cfg)
             msg = (f"Training on {name}: {len(raw.y_train)} points ({raw.kind}). Inputs are "
                    f"standardized (mean 0, standard deviation {USER_SCALE:g}) to fill the plane. "
                    "The share link does not contain your data.")
     except (ModelError, DataError) as e:
-        ss["pg_upload_msg"] = ("error", f"{name}: {e}")
+        page().upload_msg = ("error", f"{name}: {e}")
         return False
     set_config(cfg)
-    ss["pg_trainer"] = t
-    ss["pg_user_data"] = name if kind == "data" else None
+    page().trainer = t
+    page().user_data = name if kind == "data" else None
     set_playing(False)
-    ss["pg_sel"] = None
-    ss["pg_upload_msg"] = ("success", msg)
-    ss["pg_upload_n"] = ss.get("pg_upload_n", 0) + 1  # a fresh, empty uploader
+    page().sel = None
+    page().upload_msg = ("success", msg)
+    page().upload_n = page().upload_n + 1  # a fresh, empty uploader
     return True
 
 
