@@ -86,6 +86,28 @@ def test_a_refused_value_does_not_stay_on_screen(app_url, new_page):
     assert query(page).get("layers") == "32,2"
 
 
+def test_every_layer_box_keeps_its_buttons_at_1440(app_url, new_page, artifacts):
+    """With 8 hidden layers at 1440×900 each layer's box was ~94 px wide, and Streamlit drops
+    a number box's - and + below 120 px: all nine boxes of the network row keep them, and
+    adding a layer moves none of them."""
+    page = open_app(new_page(1440, 900), app_url, "layers=8,8,8,8,8,8,8")
+    boxes = page.locator(".st-key-pg_editor [data-testid=stNumberInput]")
+    before = [boxes.nth(i).bounding_box() for i in range(boxes.count())]
+    assert len(before) == 8  # the count and 7 layers
+    page.locator(f"{key('w_depth')} [data-testid=stNumberInputStepUp]").first.click()
+    page.locator(".st-key-pg_editor [data-testid=stNumberInput]").nth(8).wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page)
+    page.screenshot(path=str(artifacts / "visitor-layers-1440.png"))
+    boxes = page.locator(".st-key-pg_editor [data-testid=stNumberInput]")
+    assert boxes.count() == 9
+    for i in range(9):
+        box = boxes.nth(i)
+        assert box.locator("[data-testid=stNumberInputStepUp]").count() == 1, f"box {i} lost its +"
+        assert box.locator("[data-testid=stNumberInputStepDown]").count() == 1, f"box {i} lost its -"
+    after = [boxes.nth(i).bounding_box() for i in range(8)]
+    assert all(abs(a["x"] - b["x"]) < 1 and abs(a["y"] - b["y"]) < 1 for a, b in zip(after, before))
+
+
 def test_on_a_phone_the_live_view_comes_first(app_url, new_page, artifacts):
     """At 390×844 Play was ~4,800 px down the page, below every setting and dataset: the
     boundary, Play/Step/Reset and the diagram must be within the first two screens."""

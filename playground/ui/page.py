@@ -78,18 +78,19 @@ def playground_tab(cfg: Config, t) -> None:
     """Laid out top to bottom, but the live view is drawn first: Streamlit streams elements
     in script order, so the boundary reaches the browser before the other controls."""
     # Keyed containers: on a phone page.css puts the live view and the run buttons first.
-    top, notice = st.container(key="pg_top"), st.container()
+    # The network's row spans the page: at 1440 px its nine number boxes are then wide
+    # enough (over 120 px) for Streamlit to draw their - and + buttons.
+    top, editor, notice = st.container(key="pg_top"), st.container(key="pg_editor"), st.container()
     with st.container(key="pg_body"):
         data_col, main_col = st.columns([1, 3.4], gap="medium")
     with main_col:
-        editor, live = st.container(key="pg_editor"), st.container(key="pg_live_box")
-        with live:
+        with st.container(key="pg_live_box"):
             live_area(cfg)
     with top:
         switches = top_bar(cfg, t)
+    with editor:
+        network_editor(cfg, t, switches)
     with main_col:
-        with editor:
-            network_editor(cfg, t, switches)
         inspector(cfg, t)
     with notice:  # a panel at the bottom of the window (page.css): it moves nothing
         divergence_notice(t)
