@@ -1,5 +1,7 @@
+"""`python -m playground ...`: the command line (`playground.cli`); exits with its code."""
 import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

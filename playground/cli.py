@@ -1,4 +1,5 @@
-"""Headless command line: the same config as the page, no browser.
+"""Headless command line: the same config as the page, no browser. `pip install .` adds the
+same as a `playground` command (pyproject.toml: `playground = "playground.cli:main"`).
 
     python -m playground train "<query or URL>" [--epochs N] [--init model.json]
            [--save model.json] [--export-data data.csv] [--data data.csv] [--json]
@@ -44,8 +45,13 @@ def _epochs(text: str) -> int:
     return n
 
 
+def _prog() -> str:
+    """How the user called us, for --help: the installed `playground` command or the module."""
+    return "playground" if os.path.basename(sys.argv[0] or "") == "playground" else "python -m playground"
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m playground", description="Neural-network playground, headless.")
+    p = _Parser(prog=_prog(), description="Neural-network playground, headless.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     t = sub.add_parser("train", help="train one network and report its losses")
     t.add_argument("query", help="share-link query string, full URL or TensorFlow Playground link")

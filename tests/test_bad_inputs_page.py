@@ -29,12 +29,12 @@ def script():
     main()
 
 
-def files():
-    for name, e in sorted(EXPECTED.items()):
-        if e["kind"] in ("model", "csv"):
-            yield pytest.param(e["kind"], name, (BAD / name).read_bytes(), e["reason"], id=name)
-    for name, kind, data, reason in big_cases():
-        yield pytest.param(kind, name, data, reason, id=name)
+def files() -> list:
+    out = [pytest.param(e["kind"], name, (BAD / name).read_bytes(), e["reason"], id=name)
+           for name, e in sorted(EXPECTED.items()) if e["kind"] in ("model", "csv")]
+    out += [pytest.param(kind, name, data, reason, id=name) for name, kind, data, reason in big_cases()]
+    assert len(out) > 30, "the corpus of bad files is missing"
+    return out
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 """Tests for playground.core.datasets: generators, features, make_dataset and the data CSV format."""
-import io
 
 import numpy as np
 import pytest
 
 from playground.core.datasets import DATASET_CLASSES, DATASET_KIND, DATASETS, DOMAIN, FEATURE_LABELS, FEATURES, MAX_POINTS, DataError, Dataset, feature_matrix, make_dataset
-from playground.io.data_csv import dataset_to_csv, read_csv, write_csv
+from playground.io.data_csv import dataset_to_csv, read_csv
 
 TFP = ["circle", "xor", "gauss", "spiral", "reg-plane", "reg-gauss"]
 BALANCED = ["circle", "gauss", "spiral", "moons", "blobs"]  # balanced at noise 0
@@ -311,16 +310,6 @@ def test_csv_tricky_floats():
     back = read_csv(dataset_to_csv(ds), max_abs=np.inf)  # 1.8e308 is over the default cap
     assert_same(ds, back)
     assert np.signbit(back.X_train[0, 1])
-
-
-def test_write_csv_path_and_file(tmp_path):
-    ds = make_dataset("xor", 50, 0.1, 2, 0.5, 0.0, rng())
-    buf = io.StringIO()
-    write_csv(ds, buf)
-    path = tmp_path / "d.csv"
-    write_csv(ds, path)
-    assert buf.getvalue() == path.read_text(encoding="utf-8") == dataset_to_csv(ds)
-    assert_same(ds, read_csv(path.read_bytes()))
 
 
 def test_csv_labels_written_as_ints():

@@ -73,10 +73,15 @@ def test_schedules():
 
 
 def test_penalties_skip_biases():
+    """L2 is a gradient term, L1 a proximal step, "none" neither; none touches a bias."""
     theta, mask = np.array([-2.0, 3.0, 0.5]), np.array([1.0, 1.0, 0.0])
-    np.testing.assert_array_equal(PENALTIES["l1"](theta, mask), [-1.0, 1.0, 0.0])
-    np.testing.assert_array_equal(PENALTIES["l2"](theta, mask), [-2.0, 3.0, 0.0])
-    np.testing.assert_array_equal(PENALTIES["none"](theta, mask), [0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(PENALTIES["l2"].grad(theta, mask), [-2.0, 3.0, 0.0])
+    assert PENALTIES["l2"].prox is None and PENALTIES["l1"].grad is None
+    assert PENALTIES["l1"].prox is l1_step
+    assert PENALTIES["none"] == (None, None)
+    stepped = theta.copy()
+    PENALTIES["l1"].prox(stepped, 0.5 * mask, np.empty_like(theta))
+    np.testing.assert_array_equal(stepped, [-1.5, 2.5, 0.5])
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from playground.core.config import parse_query, safe_echo
-from playground.io.model_file import MAX_BYTES, MAX_PARAMS, ModelError, check_fits, load_model
+from playground.core.model import check_fits
+from playground.io.model_file import MAX_BYTES, MAX_PARAMS, ModelError, load_model
 from playground.core.train import Trainer
 
 sys.path.insert(0, str(Path(__file__).parent / "data" / "bad"))
@@ -51,6 +52,23 @@ def test_file_cap_is_one_megabyte():
     assert len(padded) == MAX_BYTES and load_model(padded).epoch == 3
     with pytest.raises(ModelError, match="1,000,000"):
         load_model(model()[:-1] + b" " * (MAX_BYTES + 1 - len(model())) + b"}")
+
+
+def test_the_upload_limit_and_the_file_caps_are_one_set_of_numbers():
+    """config.toml's server.maxUploadSize (MB), the model file's and the CSV's byte caps (and
+    so the CLI's, which reads with them) all come from core/limits.py."""
+    import tomllib
+
+    from playground.core import limits
+    from playground.io.data_csv import MAX_CSV_BYTES
+
+    toml = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    mb = toml["server"]["maxUploadSize"]
+    assert mb == limits.UPLOAD_MB
+    assert MAX_BYTES == MAX_CSV_BYTES == limits.MAX_FILE_BYTES == mb * 1_000_000
+    # Streamlit's server admits maxUploadSize MiB: never less than the readers accept, so a
+    # file within the cap is never refused before the reader can say why.
+    assert mb * 1024 * 1024 >= MAX_BYTES
 
 
 def test_parameter_cap_counts_the_output_layer():

@@ -13,8 +13,8 @@ import pytest
 
 from playground.core.config import Config, parse_query, to_query
 from prockit import cpu_seconds
-from playground.lab.sweep import (DASK_ENV, RESULT_KEYS, depth_config, resolve_backend, run_ab,
-                              run_one, run_sweep, sweep_configs)
+from playground.core.grid import grid_points
+from playground.lab.sweep import DASK_ENV, depth_config, resolve_backend, run_ab, run_one, run_sweep
 from playground.core.train import Trainer, build_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,20 +25,42 @@ def strip(results):
     return [{k: v for k, v in r.items() if k != "seconds"} for r in results]
 
 
-def test_sweep_configs_shapes_seeds_and_shared_data():
-    cfg = Config(layers=(4, 2), activation=("relu", "tanh"), seed=7)
-    cfgs = sweep_configs(cfg, [3, 0, 1, 3], 2, width=5)
-    assert [(c.layers, c.seed) for c in cfgs] == [
-        ((), 7), ((), 8), ((5,), 7), ((5,), 8), ((5, 5, 5), 7), ((5, 5, 5), 8)]
-    assert all(c.activation == ("relu",) for c in cfgs)
-    assert all(c.dataset == cfg.dataset and c.lr == cfg.lr for c in cfgs)
-    # all depths of one seed train on the very same data
-    a, b = build_dataset(cfgs[0]), build_dataset(cfgs[4])
-    assert np.array_equal(a.X_train, b.X_train) and np.array_equal(a.y_test, b.y_test)
-    assert not np.array_equal(a.X_train, build_dataset(cfgs[1]).X_train)
-    assert sweep_configs(cfg, [1], [0, 3])[1].seed == 10
-    assert sweep_configs(Config(seed=2**31 - 1), [0], 2)[1].seed == 0  # wraps in range
+RESULT_KEYS = ("depth", "seed", "epoch", "train_loss", "test_loss", "train_accuracy",
+               "test_accuracy", "diverged", "seconds", "grad_norms_init", "grad_norms_final")
+
+
+def test_sweep_runs_shapes_seeds_and_shared_data():
+    """The runs a sweep makes: each depth (duplicates dropped, sorted) × seed offset, the
+    width given, the first activation for all layers, seeds cfg.seed + offset (wrapping)."""
+    cfg = Config(layers=(4, 2), activation=("relu", "tanh"), seed=7, points=100)
+    out = run_sweep(cfg, [3, 0, 1, 3], 2, 0, width=5, backend="serial")
+    assert [(r["depth"], r["seed"]) for r in out] == [(0, 7), (0, 8), (1, 7), (1, 8), (3, 7), (3, 8)]
+    assert [len(r["grad_norms_init"]) for r in out] == [1, 1, 2, 2, 4, 4]
+    assert [(r["depth"], r["seed"]) for r in run_sweep(cfg, [1], [0, 3], 0, backend="serial")] == [
+        (1, 7), (1, 10)]
+    assert [r["seed"] for r in run_sweep(Config(seed=2**31 - 1, points=100), [0], 2, 0,
+                                         backend="serial")] == [2**31 - 1, 0]  # wraps in range
+    one = depth_config(cfg, 3, 8, width=5)
+    assert (one.layers, one.activation, one.seed) == ((5, 5, 5), ("relu",), 8)
+    assert one.dataset == cfg.dataset and one.lr == cfg.lr
     assert depth_config(cfg, 2, 3).layers == (cfg.lab_width,) * 2
+    # all depths of one seed train on the very same data
+    a, b = build_dataset(depth_config(cfg, 0, 7)), build_dataset(depth_config(cfg, 3, 7))
+    assert np.array_equal(a.X_train, b.X_train) and np.array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.X_train, build_dataset(depth_config(cfg, 0, 8)).X_train)
+
+
+def test_run_one_grid_is_the_live_views_grid_of_cell_centres():
+    """The Lab's boundaries are evaluated where the live view's are: at the centres of equal
+    cells (core.grid), not on linspace(-6, 6) edges, so the two pictures agree point for point."""
+    cfg = SMALL.replace(layers=(4,))
+    r = run_one(to_query(cfg), 3, 1, 0, grid=5)
+    t = Trainer(depth_config(cfg, 1, 0))
+    t.train(3)
+    axis, P = grid_points(5)
+    np.testing.assert_allclose(axis, [-4.8, -2.4, 0.0, 2.4, 4.8], atol=1e-12)  # 5 cells of 2.4
+    want = np.round(t.predict_grid(P).reshape(5, 5), 4)
+    np.testing.assert_array_equal(np.array(r["grid"]), want)
 
 
 def test_run_one_json_keys_and_shapes():

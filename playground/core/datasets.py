@@ -12,10 +12,9 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .config import safe_echo, split_count
+from .config import MAX_POINTS, safe_echo, split_count
 
 DOMAIN = 6.0  # inputs live in [-6, 6]^2
-MAX_POINTS = 2000
 TAU = 2 * np.pi
 
 

@@ -119,9 +119,6 @@ class Net:
         self.workspace(Xa.shape[1]).gradient_sum(Xa, T, self.grad_views(g))
         return np.multiply(g, 1.0 / Xa.shape[1], g)
 
-    def loss(self, Xa: Array, T: Array) -> float:
-        return float(self.cost.value(self.forward(Xa), T).mean())
-
     def activations(self, Xa: Array) -> list[Array]:
         """Copies of every layer's output (hidden layers, then the output layer)."""
         ws = self.workspace(Xa.shape[1])

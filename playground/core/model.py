@@ -14,16 +14,16 @@ class ModelError(ValueError):
     """A model file that cannot be used; the message says why in one sentence."""
 
 
-
 @dataclass(frozen=True)
 class Model:
+    """What a model file holds, read and checked (`io.model_file.load_model`); a Trainer of
+    the same config continues from it (`Trainer.load_model`, which calls `check_fits`)."""
     config: Config
     epoch: int
     inputs: tuple[str, ...]
     layers: list[tuple[np.ndarray, np.ndarray]]   # (W fan_in × fan_out, b)
     activations: tuple[str, ...]                  # one per layer, output last
     notes: tuple[str, ...] = ()                   # settings of the embedded link that were reset
-
 
 
 def check_fits(model: Model, net) -> None:

@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .config import Config
-from .datasets import Dataset, feature_matrix, make_dataset
+from .config import CLASSIFICATION_COSTS, REGRESSION_COSTS, Config
+from .datasets import DataError, Dataset, feature_matrix, make_dataset
 from .costs import Head, class_scores, encode_targets, head_for, predict_classes
 from .engine import Net
 from .model import check_fits
-from .optim import OPTIMIZERS, PENALTIES, SCHEDULES, l1_step, l1_threshold
+from .optim import OPTIMIZERS, PENALTIES, SCHEDULES, l1_threshold
+from .settings import keys_that
 
-# Which settings rebuild what: the one rule the page, CLI and tests share.
-DATA_KEYS = ("dataset", "classes", "points", "noise", "label_noise", "train", "seed")
-MODEL_KEYS = ("features", "layers", "activation", "residual", "cost", "init", "init_seed")
-LIVE_KEYS = ("optimizer", "lr", "schedule", "batch", "reg", "reg_rate")
+# Which settings rebuild what: the one rule the page, CLI and tests share, read from the
+# settings table (each setting declares its `change`).
+DATA_KEYS, MODEL_KEYS, LIVE_KEYS = keys_that("data"), keys_that("model"), keys_that("live")
 
 
 def change_kind(old: Config, new: Config) -> str:
@@ -71,9 +71,6 @@ def user_dataset(ds: Dataset, cfg: Config) -> Dataset:
     """An uploaded dataset made ready to train: split by cfg.train if it has no test rows
     (seeded), inputs standardized (mean 0, sd USER_SCALE, from the training rows) so they
     fill the [-6, 6] plane, and the cost checked against the problem."""
-    from .config import CLASSIFICATION_COSTS, REGRESSION_COSTS
-    from .datasets import DataError
-
     allowed = REGRESSION_COSTS if ds.kind == "regression" else CLASSIFICATION_COSTS
     if cfg.cost not in allowed:
         raise DataError(f"this data is a {ds.kind} problem: choose a cost among {', '.join(allowed)}")
@@ -187,9 +184,6 @@ class Stop:
 
     def __post_init__(self):
         assert self.cause in CAUSES, self.cause
-
-    def __str__(self) -> str:
-        return self.reason
 
 
 @dataclass
@@ -314,13 +308,16 @@ class Trainer:
 
     def step_epoch(self) -> None:
         """One epoch of mini-batch steps. Per batch: the optimizer's step on the cost's
-        gradient (+ λ w for L2, as TFP), then for L1 its proximal step (optim.l1_step: a
-        weight that would cross zero is set to exactly 0)."""
+        gradient plus λ × the penalty's gradient (L2: λ w, as TFP), then the penalty's
+        proximal step (L1: optim.l1_step, a weight that would cross zero is set to exactly 0).
+        See optim.Penalty."""
         cfg, net, g = self.cfg, self.net, self.g
         opt, theta = OPTIMIZERS[cfg.optimizer], net.theta
         lr = SCHEDULES[cfg.schedule](cfg.lr, self.epoch)
-        l2 = cfg.reg_rate if cfg.reg == "l2" else 0.0
-        l1 = (lr * cfg.reg_rate) * net.mask if cfg.reg == "l1" and cfg.reg_rate else None
+        penalty, rate = PENALTIES[cfg.reg], cfg.reg_rate
+        pgrad = penalty.grad if rate else None
+        prox = penalty.prox if rate else None
+        thr = (lr * rate) * net.mask if prox is not None else None
         good = theta.copy()
         perm = self.order_rng.permutation(self.X_train.shape[1])
         self._XT.take(perm, 0, self.Xs)  # ndarray methods: no np.* dispatch cost
@@ -328,12 +325,12 @@ class Trainer:
         with np.errstate(all="ignore"):  # overflow is caught below, per epoch
             for xb, tb, ws, gW, scale in self.batches:
                 ws.gradient_sum(xb, tb, gW)  # the mean gradient is scale · g
-                if l2:
-                    g += (l2 / scale) * PENALTIES["l2"](theta, net.mask)
+                if pgrad is not None:
+                    g += (rate / scale) * pgrad(theta, net.mask)
                 opt(theta, g, lr, self.opt_state, scale)
-                if l1 is not None:
-                    l1_step(theta, l1_threshold(l1, cfg.optimizer, self.opt_state, self._thr),
-                            self._scratch)
+                if prox is not None:
+                    prox(theta, l1_threshold(thr, cfg.optimizer, self.opt_state, self._thr),
+                         self._scratch)
             self.epoch += 1
             self.record()
             reason = self._divergence()

@@ -11,10 +11,11 @@ import re
 
 import numpy as np
 
-from ..core.config import safe_echo
-from ..core.datasets import MAX_POINTS, DataError, Dataset
+from ..core.config import MAX_POINTS, safe_echo
+from ..core.datasets import DataError, Dataset
+from ..core.limits import MAX_FILE_BYTES
 
-MAX_CSV_BYTES = 1_000_000  # bytes of a data CSV
+MAX_CSV_BYTES = MAX_FILE_BYTES  # bytes of a data CSV (core/limits.py)
 # Largest magnitude of any CSV value (inputs and labels). Inputs are standardized, but their
 # mean and spread overflow long before 1e308, and a regression target of 1e308 makes every
 # loss infinite; a million is far beyond any data this playground can show.
@@ -31,16 +32,6 @@ def dataset_to_csv(ds: Dataset) -> str:
     for X, y, split in ((ds.X_train, ds.y_train, "train"), (ds.X_test, ds.y_test, "test")):
         lines += [f"{a!r},{b!r},{lab(v)},{split}" for (a, b), v in zip(X.tolist(), y.tolist())]
     return "\n".join(lines) + "\n"
-
-
-def write_csv(ds: Dataset, path_or_file) -> None:
-    """Write dataset_to_csv(ds) to a path or to an open text file."""
-    text = dataset_to_csv(ds)
-    if hasattr(path_or_file, "write"):
-        path_or_file.write(text)
-    else:
-        with open(path_or_file, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")

@@ -16,10 +16,11 @@ import math
 import numpy as np
 
 from ..core.config import parse_query, safe_echo, to_query
-from ..core.model import Model, ModelError, check_fits  # noqa: F401  (part of this module's interface)
+from ..core.limits import MAX_FILE_BYTES
+from ..core.model import Model, ModelError  # what load_model returns and raises
 
 FORMAT, VERSION = "playground-model", 1
-MAX_BYTES = 1_000_000   # bytes of a model file; the page's upload limit (maxUploadSize = 1) too
+MAX_BYTES = MAX_FILE_BYTES  # bytes of a model file (core/limits.py: the page's upload limit too)
 MAX_PARAMS = 50_000     # weights and biases of all layers, the output layer included
 _MAX_INT_DIGITS = 310   # a whole number with more digits cannot be a finite float
 

@@ -1,4 +1,4 @@
-"""Where a sweep's runs execute (see `playground.sweep`): joblib's loky process pool on this
+"""Where a sweep's runs execute (see `playground.lab.sweep`): joblib's loky process pool on this
 machine, or a Dask cluster. Dask is imported only on its path, so it stays optional.
 
 Stopping. A backend waits for results in steps of POLL seconds and asks `stop()` after each,
@@ -19,6 +19,7 @@ end, so a stopped sweep leaves no worker busy, then removes the file or the even
 from __future__ import annotations
 
 import concurrent.futures as cf
+import importlib
 import math
 import os
 import shutil
@@ -112,7 +113,9 @@ def _after(futures, wait_all, cleanup) -> None:
 
 # ---------------------------------------------------------------- local processes
 def _warm() -> int:
-    from ..core import train  # noqa: F401  (the import is the work: numpy, engine, data)
+    """A worker's first task: import the training code (numpy, engine, data), the slow part
+    of a worker's first run."""
+    importlib.import_module("..core.train", __package__)
     return os.getpid()
 
 

@@ -28,7 +28,7 @@ the command line), or the default ``"env"``: the environment variable
 limit), else DEFAULT_BUDGET = 120 CPU-seconds, meant for a public demo. A malformed value
 keeps the default; it never lifts the limit.
 
-**Stopping.** A run looks at its stop token (`sweep_backends.stop_probe`) at its start and at
+**Stopping.** A run looks at its stop token (`backends.stop_probe`) at its start and at
 least every CHECK_SECONDS between epochs, and returns early marked ``"cancelled"`` when told
 to; `run_sweep` never reports such a partial run. should_stop() is polled every few tenths of
 a second, also while runs are in progress, on every backend; it may also raise (the page's
@@ -45,15 +45,13 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from ..core.config import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, Config, parse_query, to_query
-from ..core.datasets import DOMAIN
-from .backends import DASK_ENV, cores, run_dask, run_joblib, stop_probe
+from ..core.grid import grid_points
 from ..core.train import Trainer, build_dataset
+from .backends import DASK_ENV, cores, run_dask, run_joblib, stop_probe
 
 BACKENDS = ("auto", "serial", "processes", "dask")
 MAX_DEPTH = 32
 MAX_GRID = 100
-RESULT_KEYS = ("depth", "seed", "train_loss", "test_loss", "train_accuracy", "test_accuracy",
-               "diverged", "seconds", "grad_norms_init", "grad_norms_final")
 # Below this estimated serial time, starting worker processes costs more than it saves.
 AUTO_SERIAL_SECONDS = 1.0
 CHECK_SECONDS = 0.2  # a run looks at its stop token at least this often (between epochs)
@@ -124,13 +122,6 @@ def depth_config(cfg: Config, depth: int, seed: int, width: int | None = None) -
                        seed=int(seed))
 
 
-def sweep_configs(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int],
-                  width: int | None = None) -> list[Config]:
-    """One Config per (depth, seed offset), ordered by depth then seed."""
-    return [depth_config(cfg, d, _seed(cfg.seed, s), width)
-            for d in _depths(depths) for s in _seed_offsets(seeds)]
-
-
 def _base_query(cfg: Config, width: int) -> str:
     """The sweep's shared settings as a share-link query (layers are set per run)."""
     return to_query(cfg.replace(layers=(), activation=cfg.activation[:1], lab_width=width))
@@ -140,13 +131,6 @@ def _base_query(cfg: Config, width: int) -> str:
 def _finite(x) -> float | None:
     x = float(x)
     return x if math.isfinite(x) else None
-
-
-def grid_points(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(axis values (n,), points (n*n, 2)) over the domain; row i of a grid is y = axis[i]."""
-    axis = np.linspace(-DOMAIN, DOMAIN, n)
-    xx, yy = np.meshgrid(axis, axis)
-    return axis, np.column_stack([xx.ravel(), yy.ravel()])
 
 
 def train_until(trainers: Sequence[Trainer], epochs: int, stopped: Callable[[], bool],
@@ -176,11 +160,12 @@ def run_one(query: str, epochs: int, depth: int, seed: int, grid: int = 0,
     diverged), train_loss, test_loss, train_accuracy, test_accuracy (None for regression),
     diverged, seconds (data + network + training), grad_norms_init, grad_norms_final
     (‖∂C/∂W‖ per weight layer over the training set, input side first) and, when grid > 0,
-    "grid": grid × grid model outputs over [-6, 6]² (row i is y = linspace(-6, 6)[i];
+    "grid": grid × grid model outputs at the centres of grid × grid equal cells of [-6, 6]²,
+    the live view's grid (`core.grid.grid_points`: row i is y = cell_centres(grid)[i];
     P(class 1) for two classes, the class index for more, the value for regression).
     Non-finite numbers become None.
 
-    cancel: a stop token (see `sweep_backends.stop_probe`), looked at before training and
+    cancel: a stop token (see `backends.stop_probe`), looked at before training and
     at least every CHECK_SECONDS between epochs; once set, the run returns at once
     ``{"depth", "seed", "epoch" (epochs done), "cancelled": True}``.
     """

@@ -16,8 +16,9 @@ import streamlit as st
 from . import session as S
 from ..core.config import ACTIVATION_NAMES, OPTIMIZER_NAMES, Config, to_query, validate
 from ..views.lab_figures import ab_boundaries, ab_loss
+from ..core.grid import grid_points
 from ..lab.sweep import (AB_GRID, AB_LOWER, AB_SNAPSHOTS, BudgetError, cpu_budget,
-                    estimate_ab_seconds, grid_points, over_budget, problem_kind, run_ab)
+                         estimate_ab_seconds, over_budget, problem_kind, run_ab)
 from ..core.train import Trainer
 
 # Plotly's toolbar floats over a chart's top edge, where the titles are (on a phone it covers

@@ -8,11 +8,11 @@ import streamlit as st
 from . import session as S
 from ..core.config import HIDEABLE, Config, looks_like_link, to_query
 from ..io.data_csv import dataset_to_csv
-from ..io.model_file import MAX_BYTES, model_json
+from ..core.limits import UPLOAD_MB  # the browser-side limit; the files' readers check bytes
+from ..io.model_file import model_json
 from .controls import hidden
 from .help import HELP
 
-UPLOAD_MB = MAX_BYTES // 1_000_000  # the browser-side limit; the files' own readers check bytes
 
 
 def base_url() -> str:
