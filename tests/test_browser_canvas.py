@@ -1,4 +1,4 @@
-"""The live view (playground/views/static/playground.js) in the real page, in Debian's Chromium:
+"""The live view (playground/views/static/*.js) in the real page, in Debian's Chromium:
 its layout on a phone and on a desktop, clicks in the diagram reaching the server (a neuron's
 `select`, an input's `toggle`), the URL hash, and texts that fit.
 

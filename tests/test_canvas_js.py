@@ -1,10 +1,11 @@
-"""playground/views/static/playground.js in real headless Chromium (no server): the in-browser
+"""The live view's script (playground/views/static/*.js, joined by views/static_code.canvas_js
+exactly as the page receives it) in real headless Chromium (no server): the in-browser
 forward pass must match NumPy, the painters must put the right colours in the right places,
 and the component protocol (points acknowledgement, selection, feature toggles, the URL hash)
 must work; the texts it draws must fit and agree with each other and with ui_live.
 
 Skipped when Chromium or Playwright is missing, unless CI=true (then it fails). PG_CANVAS_JS
-points the tests at another build of playground.js (e.g. an older one, to see a test fail)."""
+points the tests at another build of the script (one file, e.g. an older one, to see a test fail)."""
 from __future__ import annotations
 
 import json
@@ -15,16 +16,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from playground.views.canvas_spec import BLUE, CLASS_COLORS, ORANGE, frame_spec, model_spec, points_spec
+from playground.views.canvas_spec import (BLUE, CLASS_COLORS, ORANGE, PALETTE, frame_spec, model_spec,
+                                          points_spec)
+from playground.views.static_code import canvas_css, canvas_js
 from playground.core.config import ACTIVATION_NAMES, FEATURE_NAMES, Config
 from playground.core.train import Trainer, augmented
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-STATIC = Path(__file__).resolve().parents[1] / "playground" / "views" / "static"
-JS = Path(os.environ.get("PG_CANVAS_JS") or STATIC / "playground.js")
-CSS = STATIC / "playground.css"
+JS = Path(os.environ["PG_CANVAS_JS"]).read_text(encoding="utf-8") if os.environ.get("PG_CANVAS_JS") else canvas_js()
+CSS = canvas_css()
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 try:
@@ -50,7 +52,7 @@ def browser():
 def _page(browser, scale=1, width=900, height=500):
     page = browser.new_page(device_scale_factor=scale, viewport={"width": width, "height": height})
     page.set_content("<!doctype html><html><body style='margin:0;background:#fff'></body></html>")
-    page.add_script_tag(path=str(JS))
+    page.add_script_tag(content=JS)
     return page
 
 
@@ -130,7 +132,7 @@ def test_forward_reports_every_activation(page):
 
 def test_unknown_activation_is_an_error(page):
     spec = {"domain": 6, "features": ["x1"], "layers": [{"act": "swish", "res": False, "W": [[1.0, 0.0]]}],
-            "out": {"kind": "value", "range": 1}}
+            "out": {"kind": "value", "range": 1}, "palette": PALETTE}
     msg = page.evaluate("([s]) => { try { PlaygroundCanvas.compile(s); return ''; } catch (e) { return e.message; } }", [spec])
     assert "swish" in msg
 
@@ -169,7 +171,7 @@ def test_boundary_colours_binary_and_classes(page):
     page.evaluate("() => { const c = document.createElement('canvas'); c.id = 'b'; c.width = 300; c.height = 300;"
                   " document.body.appendChild(c); }")
     left_right = {"domain": 6.0, "features": ["x1"], "layers": [{"act": "tanh", "res": False, "W": [[2.0, 0.0]]}],
-                  "out": {"kind": "binary", "map": "pm1", "colors": [ORANGE, BLUE]}}
+                  "out": {"kind": "binary", "map": "pm1", "colors": [ORANGE, BLUE]}, "palette": PALETTE}
     for disc in (False, True):
         page.evaluate("([s, d]) => PlaygroundCanvas.paintBoundary(document.getElementById('b'), s, {discretize: d})",
                       [left_right, disc])
@@ -180,14 +182,15 @@ def test_boundary_colours_binary_and_classes(page):
     # three classes: scores 8·(-x1), 8·x1 and 8·(x2 - 3): class 2 near the top, 0 left, 1 right
     three = {"domain": 6.0, "features": ["x1", "x2"],
              "layers": [{"act": "softmax", "res": False, "W": [[-8.0, 0.0, 0.0], [8.0, 0.0, 0.0], [0.0, 8.0, -24.0]]}],
-             "out": {"kind": "classes", "k": 3, "softmax": True, "colors": list(CLASS_COLORS[:3])}}
+             "out": {"kind": "classes", "k": 3, "softmax": True, "colors": list(CLASS_COLORS[:3])},
+             "palette": PALETTE}
     page.evaluate("([s]) => PlaygroundCanvas.paintBoundary(document.getElementById('b'), s, {})", [three])
     at = lambda x, y: _pixel(page, "document.getElementById('b')", int((x + 6) / 12 * 300), int((6 - y) / 12 * 300))
     for (x, y), c in (((-4, -3), 0), ((4, -3), 1), ((0, 5.5), 2)):
         assert np.abs(at(x, y)[:3] - heat(_rgb(CLASS_COLORS[c]))).max() <= 3, (x, y, c)
     # regression: value scale orange (negative) … blue (positive)
     plane = {"domain": 6.0, "features": ["x1"], "layers": [{"act": "linear", "res": False, "W": [[0.5, 0.0]]}],
-             "out": {"kind": "value", "range": 1.0}}
+             "out": {"kind": "value", "range": 1.0}, "palette": PALETTE}
     page.evaluate("([s]) => PlaygroundCanvas.paintBoundary(document.getElementById('b'), s, {})", [plane])
     assert np.abs(at(-5, 0)[:3] - heat(_rgb(ORANGE))).max() <= 2
     assert np.abs(at(5, 0)[:3] - heat(_rgb(BLUE))).max() <= 2
@@ -206,7 +209,7 @@ def _mount(page, data, width=900):
         window.__before = PlaygroundCanvas.stats.paints;
         PlaygroundCanvas.mount({data, parentElement: window.__shadow,
                                 setStateValue: (k, v) => window.__calls.push([k, v])});
-    }""", [data, CSS.read_text(), width])
+    }""", [data, CSS, width])
     page.wait_for_function("() => PlaygroundCanvas.stats.paints > window.__before")
     return page.evaluate("() => window.__calls")
 
@@ -273,7 +276,7 @@ def test_screenshot_artifact(browser):
     """Paint three live views (binary, 3 classes, regression) and keep a PNG to look at."""
     page = browser.new_page(device_scale_factor=1, viewport={"width": 900, "height": 1330})
     page.set_content("<!doctype html><html><body style='margin:10px;background:#fff'></body></html>")
-    page.add_script_tag(path=str(JS))
+    page.add_script_tag(content=JS)
     runs = [(Config(seed=1, layers=(4, 2), noise=10), 200, True),
             (Config(dataset="spiral", classes=3, layers=(8, 8), cost="cross_entropy", optimizer="adam",
                     lr=0.01, features=("x1", "x2", "sinx1", "sinx2"), seed=2), 300, False),
@@ -289,7 +292,7 @@ def test_screenshot_artifact(browser):
             const sh = host.attachShadow({mode: 'open'});
             const st = document.createElement('style'); st.textContent = css; sh.appendChild(st);
             PlaygroundCanvas.mount({data, parentElement: sh, setStateValue: () => {}});
-        }""", [data, CSS.read_text(), n])
+        }""", [data, CSS, n])
     page.wait_for_function("() => PlaygroundCanvas.stats.paints >= 3")
     page.wait_for_timeout(100)
     ARTIFACTS.mkdir(exist_ok=True)
@@ -579,7 +582,7 @@ def test_url_hash_is_reported_once_and_removed(browser, tmp_path):
     html.write_text("<!doctype html><html><body style='margin:0'></body></html>")
     page = browser.new_page(viewport={"width": 900, "height": 600})
     page.goto(f"{html.as_uri()}?lr=0.1#activation=relu&dataset=spiral")
-    page.add_script_tag(path=str(JS))
+    page.add_script_tag(content=JS)
     t = Trainer(Config())
     calls = _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": {"height": 420}})
     assert ["hash", "#activation=relu&dataset=spiral"] in calls

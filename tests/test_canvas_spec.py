@@ -58,7 +58,9 @@ def test_model_spec_offers_every_input_and_marks_residual_layers():
     assert [L["res"] for L in spec["layers"]] == [True, True, False, False]
     assert [L["res"] for L in model_spec(trainer(layers=(4, 2), residual=True))["layers"]] == [False] * 3
     assert [L["res"] for L in model_spec(trainer(layers=(2, 2), residual=False))["layers"]] == [False] * 3
-    assert all(isinstance(c, str) and len(c) == 7 and c[0] == "#" for c in spec["palette"].values())
+    assert spec["palette"] == cs.PALETTE and spec["palette"]["skip"]
+    colours = [v for k, v in spec["palette"].items() if k != "heat"]
+    assert all(isinstance(c, str) and len(c) in (7, 9) and c[0] == "#" for c in colours)
 
 
 @pytest.mark.parametrize("kw,out", [
@@ -109,9 +111,12 @@ def test_frame_spec_and_payload_size():
     want = np.asarray(t.history.train_loss)[idx]
     assert np.allclose(dec, want, rtol=0.01)
     assert dec[-1] == pytest.approx(t.history.train_loss[-1], rel=0.01)
-    # the per-tick payload of the default net (as Streamlit sends it: default separators)
-    assert len(spec_json(f)) < 2000 and len(json.dumps(f)) < 2400
-    assert len(spec_json(frame_spec(t, max_points=400))) < 2900
+    # the per-tick payload of the default net (as Streamlit sends it: default separators); the
+    # palette (every colour the canvas draws with) is a fixed ~0.4 KB of it
+    pal = len(spec_json(cs.PALETTE))
+    assert pal < 400
+    assert len(spec_json(f)) - pal < 2000 and len(json.dumps(f)) - pal < 2400
+    assert len(spec_json(frame_spec(t, max_points=400))) - pal < 2900
     assert len(frame_spec(t, max_points=400)["loss"]["train"]) == 800
 
 
@@ -137,7 +142,7 @@ def test_playback_spec_snapshots_and_payload_size():
     assert not any(np.array_equal(a, b) for a, b in zip(weights[0], weights[1]))
     # 3 states per tick for the default net: the weights twice more, not the whole frame
     assert len(spec_json(f)) - len(spec_json(frame_spec(t))) < 1400
-    assert len(json.dumps(f)) < 3400
+    assert len(json.dumps(f)) - len(spec_json(cs.PALETTE)) < 3400
 
 
 def test_snapshots_carry_their_exact_state():
@@ -283,7 +288,7 @@ def test_browser_reports_are_checked():
 
 def test_component_module_is_a_small_loader_and_the_code_travels_once():
     """Streamlit re-sends a component's module with every tick: it must stay small; the 25 KB
-    of playground.js travel as data until the browser acknowledges their key."""
+    of script (views/static/*.js) travel as data until the browser acknowledges their key."""
     from playground.ui import canvas as ui_canvas
     assert len(ui_canvas.LOADER) < 1_000
     code = ui_canvas.code_payload()

@@ -1,6 +1,7 @@
 """Plotly figures of the playground page: the expected traces, explicit colours, no NaN."""
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -8,6 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from playground.views import figures as F
+from playground.views import style
 from playground.views.preview import dataset_preview
 from playground.core.config import parse_query
 from playground.core.train import Trainer
@@ -24,8 +26,10 @@ def run(query: str, epochs: int = 3) -> Trainer:
 
 
 def no_nan(fig: go.Figure) -> None:
-    """Every number the browser would receive is finite (JSON with allow_nan=False)."""
+    """Every number the browser would receive is finite (JSON with allow_nan=False, and
+    plotly's base64 typed arrays decoded: json.dumps never looks inside those)."""
     json.dumps(fig.to_plotly_json(), allow_nan=False, default=_plain)
+    assert non_finite(fig) == []
 
 
 def _plain(o):
@@ -35,6 +39,35 @@ def _plain(o):
     if isinstance(o, np.generic):
         return o.item()
     raise TypeError(type(o))
+
+
+def non_finite(fig: go.Figure) -> list[str]:
+    """Where a figure holds NaN or ±inf (plotly's to_json writes them as null, silently: a
+    check of to_json's output cannot fail), as paths like "data[0].z"."""
+    bad: list[str] = []
+
+    def walk(o, path):
+        if isinstance(o, np.ndarray):
+            if o.dtype.kind in "fc" and not np.isfinite(o).all():
+                bad.append(path)
+            elif o.dtype == object:
+                walk(o.tolist(), path)
+        elif isinstance(o, dict) and "bdata" in o and "dtype" in o:  # plotly's typed array
+            walk(np.frombuffer(base64.b64decode(o["bdata"]), dtype=np.dtype(o["dtype"])), path)
+        elif isinstance(o, dict):
+            for k, v in o.items():
+                walk(v, f"{path}.{k}")
+        elif isinstance(o, (list, tuple)):
+            if any(isinstance(v, (float, np.floating)) and not np.isfinite(v) for v in o):
+                bad.append(path)
+            for i, v in enumerate(o):
+                if isinstance(v, (dict, list, tuple, np.ndarray)):
+                    walk(v, f"{path}[{i}]")
+        elif isinstance(o, (float, np.floating)) and not np.isfinite(o):
+            bad.append(path)
+
+    walk(fig.to_plotly_json(), "fig")
+    return sorted(set(bad))
 
 
 def named_scales(fig: go.Figure) -> list:
@@ -66,7 +99,7 @@ def test_binary_boundary_uses_tfp_colours_the_right_way_round():
     scale = fig.data[0].colorscale
     assert scale[0][0] == 0 and scale[-1][0] == 1
     # P(blue) = 0 is orange-ish, 1 is blue-ish; class 1 (blue) sits inside the circle
-    assert scale[0][1].lower().startswith("#f") and scale[-1][1].lower().startswith("#3")
+    assert (scale[0][1], scale[-1][1]) == (style.heat(F.ORANGE), style.heat(F.BLUE))  # as the canvas
     centre = values[F.GRID // 2, F.GRID // 2]
     assert centre > 0.5
     colours = fig.data[1].marker.color
@@ -155,3 +188,38 @@ def test_every_depth_line_shows_on_light_and_dark_pages():
         for i in range(n):
             c = depth_colour(i, n)
             assert _contrast(c, "#ffffff") > 1.9 and _contrast(c, "#0e1117") > 3, (i, n, c)
+
+
+ODD = [{"depth": 0, "seed": 0, "train_loss": None, "test_loss": float("nan"),
+        "train_accuracy": None, "test_accuracy": None, "diverged": True, "seconds": 0.1,
+        "grad_norms_init": [0.0], "grad_norms_final": [None], "grid": [[None, 0.5], [1.0, 0.0]]},
+       {"depth": 3, "seed": 0, "train_loss": 0.1, "test_loss": 0.2, "train_accuracy": 0.9,
+        "test_accuracy": 0.8, "diverged": False, "seconds": 0.2,
+        "grad_norms_init": [1e-9, 1e-5, 1e-2, float("inf")], "grad_norms_final": [1e-3] * 4,
+        "grid": [[0.0, 1.0], [1.0, 0.0]]}]
+
+
+def test_non_finite_finds_nan_and_inf_where_to_json_does_not():
+    fig = go.Figure(go.Scatter(x=[0, 1, 2], y=[1.0, float("nan"), 2.0]))
+    fig.add_trace(go.Heatmap(z=np.array([[0.0, np.inf]])))
+    assert "NaN" not in fig.to_json() and "Infinity" not in fig.to_json()   # written as null
+    assert non_finite(fig) == ["fig.data[0].y", "fig.data[1].z"]
+    assert non_finite(go.Figure(go.Scatter(x=[0, 1], y=[1.0, None]))) == []  # None: a gap
+
+
+def test_lab_figures_hold_no_nan_or_inf():
+    """Every Depth Lab figure, from results with missing, NaN and infinite numbers: only a
+    boundary cell the run could not compute (None in its grid) is left empty (NaN in z)."""
+    from playground.views import flow as G
+    from playground.views import lab_figures as LF
+    figs = [LF.metrics_vs_depth(ODD), LF.metrics_vs_depth(ODD, classification=False),
+            LF.time_vs_depth(ODD), G.gradient_flow(ODD), G.residual_compare(ODD, ODD),
+            LF.ab_loss({"A": {"epoch": [0, 1, 2], "train_loss": [1.0, None, float("nan")],
+                              "test_loss": [0.0, 1.0, float("inf")]}}),
+            LF.ab_boundaries([np.array([[0.0, 1.0], [0.5, 0.5]])] * 2, ["A", "B"])]
+    for fig in figs:
+        assert non_finite(fig) == [], fig.layout.title.text
+    for kind in ("binary", "regression", "multiclass"):
+        grid = LF.boundary_grid(ODD, kind, 3, points={0: ([[0.0, 0.0]], [1])})
+        assert non_finite(grid) == ["fig.data[0].z"], kind
+        assert np.isnan(np.asarray(grid.data[0].z, dtype=float)).sum() == 1

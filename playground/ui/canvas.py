@@ -1,14 +1,15 @@
 """The live view: an ``st.components.v2`` component that paints the network in the browser.
 
 Each tick the page sends only the weights (``canvas_spec.frame_spec``, float64 JSON); the
-browser runs the forward pass over a 100×100 grid (``static/playground.js``) and paints the
-decision boundary, the loss curve and the network diagram. The data points, and the 25 KB of
-playground.js itself, are sent only until the browser acknowledges their key, then only the
+browser runs the forward pass over a 100×100 grid (``views/static/*.js``, assembled by
+``views/static_code.canvas_js``) and paints the decision boundary, the loss curve and the
+network diagram. The data points, and the 25 KB of script itself, are sent only until the
+browser acknowledges their key, then only the
 key: the component's own module is a small loader (Streamlit re-sends a component's inline
 JavaScript with every tick: 28 KB a tick, 0.8 MB/s per playing tab, measured).
 
-    from playground.canvas_spec import frame_spec, points_spec
-    from playground.ui_canvas import live_view
+    from playground.views.canvas_spec import frame_spec, points_spec
+    from playground.ui.canvas import live_view
 
     @st.fragment(run_every=0.05)
     def tick():
@@ -19,29 +20,21 @@ JavaScript with every tick: 28 KB a tick, 0.8 MB/s per playing tab, measured).
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from . import session as S
 from ..core.config import FEATURE_NAMES
+from ..views.static_code import canvas_css, canvas_js
 
-STATIC = Path(__file__).parent.parent / "views" / "static"
 COMPONENT_NAME = "playground_live_view"
 
 
-def _compact(js: str) -> str:
-    """Drop comment-only lines and indentation (less to send)."""
-    js = re.sub(r"/\*.*?\*/", "", js, flags=re.S)  # the file has no "/*" inside strings
-    lines = (ln.strip() for ln in js.splitlines())
-    return "\n".join(ln for ln in lines if ln and not ln.startswith("//"))
-
-
-# The component's module: installs playground.js (sent as data, once) as a classic script,
+# The component's module: installs the live view's script (sent as data, once) as a classic script,
 # acknowledges its key, and hands every update to PlaygroundCanvas.mount. `code.js` is only
-# ever this package's own static file (`code_payload`), never anything a user sent.
+# ever this package's own static files (`code_payload`), never anything a user sent.
 LOADER = """export default function (component) {
   const code = (component.data || {}).code || {};
   if (!globalThis.PlaygroundCanvas && code.js) {
@@ -56,15 +49,15 @@ LOADER = """export default function (component) {
 
 @lru_cache(maxsize=1)
 def code_payload() -> dict[str, str]:
-    """playground.js, compacted, and its content key."""
-    js = _compact((STATIC / "playground.js").read_text(encoding="utf-8"))
+    """The live view's script (static_code.canvas_js: the static files joined, compacted) and
+    its content key."""
+    js = canvas_js()
     return {"key": hashlib.sha256(js.encode()).hexdigest()[:16], "js": js}
 
 
 @lru_cache(maxsize=1)
 def _component():
-    css = (STATIC / "playground.css").read_text(encoding="utf-8")
-    return st.components.v2.component(COMPONENT_NAME, js=LOADER, css=css, isolate_styles=True)
+    return st.components.v2.component(COMPONENT_NAME, js=LOADER, css=canvas_css(), isolate_styles=True)
 
 
 def _noop() -> None:
@@ -125,6 +118,7 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     need. The view renders the status line itself (``.pg-status``, ``ui_live.status_text``'s
     wording) from the weight state it paints; ``status_help`` is its tooltip.
     """
+    acked = S.page().acked  # what this browser said it holds
     acked_key, code_acked = f"_pg_live_ack_{key}", f"_pg_live_code_{key}"
     code = code_payload()
     opts: dict[str, Any] = {"height": int(height), "discretize": bool(discretize),
@@ -133,13 +127,13 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     if status_help:
         opts["status_help"] = str(status_help)
     data: dict[str, Any] = {
-        "code": {"key": code["key"]} if st.session_state.get(code_acked) == code["key"] else code,
+        "code": {"key": code["key"]} if acked.get(code_acked) == code["key"] else code,
         "spec": spec,
         "opts": opts,
     }
     if points is None:
         data["points"] = None
-    elif st.session_state.get(acked_key) == points["key"]:
+    elif acked.get(acked_key) == points["key"]:
         data["points"] = {"key": points["key"]}
     else:
         data["points"] = points
@@ -148,8 +142,8 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
                                    "toggle": None, "hash": None},
                           on_points_key_change=_noop, on_select_change=_noop,
                           on_code_key_change=_noop, on_toggle_change=_noop, on_hash_change=_noop)
-    st.session_state[acked_key] = result.get("points_key")
-    st.session_state[code_acked] = result.get("code_key")
+    acked[acked_key] = result.get("points_key")
+    acked[code_acked] = result.get("code_key")
     return {"select": _clean_select(result.get("select")),
             "toggle": _clean_toggle(result.get("toggle")),
             "hash": _clean_hash(result.get("hash"))}
@@ -168,4 +162,4 @@ def live_view(spec: dict, points: dict | None, *, key: str, height: int = 420,
 def code_acknowledged(key: str) -> bool:
     """Whether the browser's view `key` reported having its script: true from the first run
     of a session only when that browser tab already had the view (a reconnect)."""
-    return bool(st.session_state.get(f"_pg_live_code_{key}"))
+    return bool(S.page().acked.get(f"_pg_live_code_{key}"))

@@ -1,4 +1,4 @@
-"""What the browser-side live view (``static/playground.js``) needs, as plain JSON-able dicts.
+"""What the browser-side live view (``views/static/*.js``) needs, as plain JSON-able dicts.
 
 Pure layer: no streamlit. The JavaScript function ``forward(spec, x1, x2)`` reads the model
 spec as a list of operations, so every activation, feature, residual and output rule has
@@ -10,7 +10,8 @@ Model spec (sent every tick, ~0.7 KB for the default 2-4-2-1 net)::
      "features": ["x1", "x2"],                       # cfg.features (active), in network order
      "inputs": {"names": [...], "labels": [...]},    # every feature the page offers
                                                      # (config.FEATURE_NAMES, data.FEATURE_LABELS)
-     "palette": {"skip": "#..."},                    # diagram colours (residual arrows)
+     "palette": PALETTE,                             # every colour the canvas draws with
+                                                     # (style.CANVAS_COLOURS, "heat": alpha)
      "layers": [{"act": "tanh", "res": false,        # hidden layers first, output layer last;
                                                      # res: residual on and fan_in == fan_out
                  "W": [[w_j0, ..., w_j(fan_in-1), b_j], ...]},   # fan_out rows, bias last,
@@ -56,13 +57,13 @@ import numpy as np
 
 from ..core.config import FEATURE_NAMES
 from ..core.datasets import DOMAIN, FEATURE_LABELS
+from . import style
+from .style import BLUE, ORANGE, SKIP  # noqa: F401  (re-exported: tests and old callers)
 
 SPEC_VERSION = 1
-# TensorFlow Playground: orange = class 0 / negative, blue = class 1 / positive.
-ORANGE, BLUE = "#f59322", "#0877bd"
-CLASS_COLORS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#d62728",
-                "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
-SKIP = "#8e44ad"  # the residual arrows in the diagram
+CLASS_COLORS = style.CLASS_COLOURS
+# The palette of every model spec: the canvas has no colours of its own (~0.4 KB a tick).
+PALETTE = {**style.CANVAS_COLOURS, "heat": style.HEAT_ALPHA}
 MAX_HISTORY_POINTS = 200
 INPUTS = {"names": list(FEATURE_NAMES), "labels": [FEATURE_LABELS[f] for f in FEATURE_NAMES]}
 
@@ -82,7 +83,7 @@ def _value_range(trainer) -> float:
 
 
 def _colors(k: int) -> list[str]:
-    return [CLASS_COLORS[c % len(CLASS_COLORS)] for c in range(k)]
+    return style.class_colours(k)
 
 
 def output_spec(trainer) -> dict:
@@ -97,14 +98,14 @@ def output_spec(trainer) -> dict:
 
 
 def model_spec(trainer) -> dict:
-    """The network as operations for ``forward`` in playground.js (see module docstring)."""
+    """The network as operations for ``forward`` in static/model.js (see module docstring)."""
     net = trainer.net
     return {
         "v": SPEC_VERSION,
         "domain": float(DOMAIN),
         "features": list(trainer.cfg.features),
         "inputs": {"names": list(INPUTS["names"]), "labels": list(INPUTS["labels"])},
-        "palette": {"skip": SKIP},
+        "palette": dict(PALETTE),
         "layers": [{"act": a, "res": bool(r), "W": _matrix(W)}
                    for W, a, r in zip(net.W, net.act_names, net.residual)],
         "out": output_spec(trainer),
@@ -146,7 +147,7 @@ def encode_losses(values) -> str:
 
 
 def decode_losses(codes: str) -> list[float | None]:
-    """Inverse of encode_losses (the JavaScript twin is in paintLoss)."""
+    """Inverse of encode_losses (the JavaScript twin: decodeLosses in static/paint.js)."""
     index = {c: i for i, c in enumerate(_B64.tobytes().decode())}
     out: list[float | None] = []
     for k in range(0, len(codes), 2):

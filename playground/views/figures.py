@@ -1,9 +1,8 @@
-"""Playground figures: pure functions returning plotly figures (previews: figures_preview.py).
+"""Playground figures: pure functions returning plotly figures (dataset previews: preview.py).
 
-No Streamlit here. Colours follow TensorFlow Playground: orange #f59322 is class 0 / negative,
-blue #0877bd is class 1 / positive. Every colour scale is an explicit list (the named "RdBu"
-runs in opposite directions in Python plotly and plotly.js). Nothing non-finite is drawn:
-values are cleaned with `finite()` first.
+No Streamlit here. Every colour comes from style.py (the live canvas draws with the same
+palette); every boundary is evaluated on core/grid.py's cell centres. Nothing non-finite is
+drawn: values are cleaned with `finite()` first.
 """
 from __future__ import annotations
 
@@ -11,16 +10,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..core.datasets import DOMAIN, FEATURE_LABELS
+from ..core.grid import GRID, grid_points
 from ..core.train import augmented
+from . import style
+from .style import BLUE, CLASS_COLOURS, LOSS_COLOURS, NEUTRAL, ORANGE, weight_colour  # noqa: F401
 
-ORANGE, BLUE, NEUTRAL = "#f59322", "#0877bd", "#e8eaeb"
-CLASS_COLOURS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",
-                 "#7f7f7f", "#bcbd22", "#17becf")
-LOSS_COLOURS = {"train": "#8c8c8c", "test": "#d62728"}
-# Boundary background: lighter than the points so they stay visible (TFP shades the same way).
-BG_SCALE = [[0.0, "#f5a04a"], [0.5, "#e8eaeb"], [1.0, "#3d93cf"]]
-NODE_SCALE = [[0.0, ORANGE], [0.5, "#f4f4f4"], [1.0, BLUE]]
-GRID = 100          # boundary resolution (TFP: 100 x 100)
+BG_SCALE = style.BOUNDARY_SCALE      # the boundary (as the canvas paints it)
+NODE_SCALE = style.BOUNDARY_SCALE    # the neurons' maps (as the canvas's thumbnails)
+VALUE_SCALE = style.VALUE_SCALE      # regression points
 THUMB = 24          # neuron thumbnail resolution
 MAX_CURVE_POINTS = 600
 
@@ -29,14 +26,6 @@ def finite(a, fill: float = 0.0) -> np.ndarray:
     """float64 copy with NaN/inf replaced (never draw NaN)."""
     a = np.asarray(a, dtype=np.float64)
     return np.nan_to_num(a, nan=fill, posinf=fill, neginf=fill)
-
-
-def grid_points(n: int = GRID) -> tuple[np.ndarray, np.ndarray]:
-    """Cell centres along one axis (n,) and all grid points (n*n, 2), row-major by y then x."""
-    step = 2 * DOMAIN / n
-    axis = -DOMAIN + step * (np.arange(n) + 0.5)
-    xx, yy = np.meshgrid(axis, axis)
-    return axis, np.column_stack([xx.ravel(), yy.ravel()])
 
 
 def problem_kind(trainer) -> str:
@@ -49,29 +38,24 @@ def boundary_values(trainer, n: int = GRID) -> tuple[np.ndarray, np.ndarray | No
     """(values, confidence) on an n x n grid: P(class 1) for binary, the predicted value for
     regression, the class index for k classes (confidence = the winning class's share)."""
     _, P = grid_points(n)
+    if problem_kind(trainer) != "multiclass":
+        return finite(trainer.predict_grid(P), 0.5).reshape(n, n), None
     with np.errstate(all="ignore"):
-        O = trainer.net.forward(augmented(P, trainer.cfg.features))
-        if problem_kind(trainer) != "multiclass":
-            return finite(trainer.predict_grid(P), 0.5).reshape(n, n), None
-        S = finite(O)
+        S = finite(trainer.net.forward(augmented(P, trainer.cfg.features)))
         E = np.exp(S - S.max(axis=0))
         probs = E / E.sum(axis=0)
     return probs.argmax(axis=0).reshape(n, n), probs.max(axis=0).reshape(n, n)
 
 
 def _class_scale(k: int) -> list:
-    """Stepped scale for z = class + confidence: each class fades from pale to its colour."""
+    """Stepped scale for z = class + confidence: each class runs from the neutral grey (no
+    confidence) to its boundary colour (sure), as the canvas shades it."""
     scale = []
     for c in range(k):
-        scale += [[c / k, _mix(CLASS_COLOURS[c], 0.9)], [(c + 0.999) / k, _mix(CLASS_COLOURS[c], 0.25)]]
+        lo, hi = style.class_band(c)
+        scale += [[c / k, lo], [(c + 0.999) / k, hi]]
     scale[-1][0] = 1.0
     return scale
-
-
-def _mix(colour: str, white: float) -> str:
-    """Blend a #rrggbb colour with white (0 = colour, 1 = white)."""
-    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(v + (255 - v) * white):02x}" for v in rgb)
 
 
 def boundary_trace(values, kind: str, n_classes: int = 2, confidence=None,
@@ -105,9 +89,9 @@ def boundary_trace(values, kind: str, n_classes: int = 2, confidence=None,
 def points_trace(X, y, kind: str, name: str, test: bool = False) -> go.Scatter:
     X = finite(X).astype(np.float32)
     y = np.asarray(y)
-    line = dict(width=1, color="#333333" if test else "#ffffff")
+    line = dict(width=1, color=style.TEST_RIM if test else style.WHITE)
     if kind == "regression":
-        marker = dict(color=finite(y).astype(np.float32), colorscale=NODE_SCALE, cmin=-1, cmax=1,
+        marker = dict(color=finite(y).astype(np.float32), colorscale=VALUE_SCALE, cmin=-1, cmax=1,
                       size=6, line=line)
     else:
         colours = np.array(CLASS_COLOURS)[np.asarray(y, dtype=np.int64) % len(CLASS_COLOURS)]
@@ -193,10 +177,6 @@ def _layout_units(sizes: list[int], box: float = 1.0) -> list[list[tuple[float, 
     return out
 
 
-def weight_colour(w: float) -> str:
-    return BLUE if w >= 0 else ORANGE
-
-
 def network_figure(trainer, maps: list[np.ndarray] | None = None, selected: str | None = None,
                    height: int = 380) -> go.Figure:
     """Neurons as thumbnails of what they compute, links coloured by sign (blue +, orange −)
@@ -258,16 +238,16 @@ def network_figure(trainer, maps: list[np.ndarray] | None = None, selected: str 
                 biases["colour"].append(weight_colour(b))
     fig.add_trace(go.Scatter(x=units["x"], y=units["y"], mode="markers", customdata=units["data"],
                              text=units["text"], hovertemplate="%{text}<extra></extra>",
-                             marker=dict(size=26, symbol="square", opacity=0.01, color="#000"),
+                             marker=dict(size=26, symbol="square", opacity=0.01, color=style.TEXT),
                              showlegend=False, name="units"))
     fig.add_trace(go.Scatter(x=mids["x"], y=mids["y"], mode="markers", customdata=mids["data"],
                              text=mids["text"], hovertemplate="%{text}<extra></extra>",
-                             marker=dict(size=9, opacity=0.01, color="#000"), showlegend=False,
+                             marker=dict(size=9, opacity=0.01, color=style.TEXT), showlegend=False,
                              name="weights"))
     fig.add_trace(go.Scatter(x=biases["x"], y=biases["y"], mode="markers", customdata=biases["data"],
                              text=biases["text"], hovertemplate="%{text}<extra></extra>",
                              marker=dict(size=7, symbol="square", color=biases["colour"],
-                                         line=dict(width=1, color="#ffffff")),
+                                         line=dict(width=1, color=style.WHITE)),
                              showlegend=False, name="biases"))
     if selected:
         _mark_selected(fig, selected, pos, half)
@@ -311,15 +291,15 @@ def _mark_selected(fig: go.Figure, selected: str, pos, half: float) -> None:
         if kind == "n":
             x, y = pos[nums[0]][nums[1]]
             fig.add_shape(type="rect", x0=x - half - 0.08, x1=x + half + 0.08, y0=y - half - 0.08,
-                          y1=y + half + 0.08, line=dict(color="#222", width=2))
+                          y1=y + half + 0.08, line=dict(color=style.SELECTED, width=2))
         elif kind == "w":
             (xi, yi), (xj, yj) = pos[nums[0] - 1][nums[2]], pos[nums[0]][nums[1]]
             fig.add_shape(type="line", x0=xi + half, y0=yi, x1=xj - half, y1=yj,
-                          line=dict(color="#222", width=3, dash="dot"))
+                          line=dict(color=style.SELECTED, width=3, dash="dot"))
         elif kind == "b":
             x, y = pos[nums[0]][nums[1]]
             fig.add_shape(type="rect", x0=x - half - 0.12, x1=x - half + 0.12, y0=y - half - 0.12,
-                          y1=y - half + 0.12, line=dict(color="#222", width=2))
+                          y1=y - half + 0.12, line=dict(color=style.SELECTED, width=2))
     except (IndexError, ValueError):
         pass
 

@@ -1,6 +1,6 @@
 """Depth Lab figures of training itself: how the gradient flows back through the layers,
 and what residual connections change. Pure functions from sweep results to plotly figures,
-sharing figures_lab's colours and axes. No Streamlit here.
+sharing lab_figures' helpers and style.py's colours. No Streamlit here.
 """
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .lab_figures import (VARIANT_COLOURS, _depth_axis, _empty, _fmt, _spread_trace, _values,
-                          depth_colour, depth_label, log_ticks, wrap_title)
+from .lab_figures import (depth_axis, depth_label, empty_figure, fmt_number, log_ticks,
+                          spread_trace, values_of, wrap_title)
+from .style import VARIANT_COLOURS, depth_colour
 
 
 # ---------------------------------------------------------------- gradient flow
@@ -32,7 +33,7 @@ def gradient_flow(results: Sequence[Mapping], title: str | None = None) -> go.Fi
     """Per-layer gradient norm ‖∂C/∂W‖ (log scale), at initialization and after training,
     one line per depth; x is the weight layer from the input (1) to the output."""
     if not results:
-        return _empty("No results yet: run a sweep.")
+        return empty_figure("No results yet: run a sweep.")
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
                         subplot_titles=["At initialization", "After training"])
     init, final = _mean_norms(results, "grad_norms_init"), _mean_norms(results, "grad_norms_final")
@@ -44,13 +45,13 @@ def gradient_flow(results: Sequence[Mapping], title: str | None = None) -> go.Fi
             ys = [v if v and v > 0 else None for v in norms]  # zeros have no place on a log axis
             longest = max(longest, len(ys))
             layers = list(range(1, len(ys) + 1))
-            text = [f"depth {d}, layer {l}{' (output)' if l == len(ys) else ''}: {_fmt(v)}"
+            text = [f"depth {d}, layer {l}{' (output)' if l == len(ys) else ''}: {fmt_number(v)}"
                     for l, v in zip(layers, norms)]
             fig.add_trace(go.Scatter(x=layers, y=ys, mode="lines+markers", name=depth_label(d),
                                      legendgroup=str(d), showlegend=col == 1,
                                      line=dict(color=colour, width=2), marker=dict(size=6),
                                      hovertext=text, hoverinfo="text"), row=1, col=col)
-    fig.update_yaxes(type="log", **log_ticks(_values(results, "grad_norms_init", "grad_norms_final")))
+    fig.update_yaxes(type="log", **log_ticks(values_of(results, "grad_norms_init", "grad_norms_final")))
     fig.update_yaxes(title_text="gradient norm", row=1, col=1)
     fig.update_xaxes(dtick=1 if longest <= 12 else None, range=[0.5, longest + 0.5])
     fig.update_xaxes(title_text="weight layer (1 = input)", row=1, col=1)
@@ -69,7 +70,7 @@ def residual_compare(plain: Sequence[Mapping], residual: Sequence[Mapping],
     """The same sweep without and with residual connections, side by side: final test
     loss (or accuracy) against depth, and the first layer's gradient norm at initialization."""
     if not plain or not residual:
-        return _empty("Run the sweep with the residual comparison on.")
+        return empty_figure("Run the sweep with the residual comparison on.")
     depths = sorted({r["depth"] for r in list(plain) + list(residual)})
     metric = "test_accuracy" if classification else "test_loss"
     titles = [wrap_title(t, 22) for t in (  # side by side on a phone too
@@ -80,16 +81,16 @@ def residual_compare(plain: Sequence[Mapping], residual: Sequence[Mapping],
     for name, rs in (("plain", plain), ("residual", residual)):
         colour = VARIANT_COLOURS[name]
         label = "without residual" if name == "plain" else "with residual"
-        fig.add_trace(_spread_trace(rs, metric, label, colour, legendgroup=name), row=1, col=1)
+        fig.add_trace(spread_trace(rs, metric, label, colour, legendgroup=name), row=1, col=1)
         first = [{"depth": r["depth"], "g": (r.get("grad_norms_init") or [None])[0]} for r in rs]
-        fig.add_trace(_spread_trace(first, "g", label, colour, legendgroup=name,
+        fig.add_trace(spread_trace(first, "g", label, colour, legendgroup=name,
                                     showlegend=False), row=1, col=2)
-    _depth_axis(fig, depths)
+    depth_axis(fig, depths)
     both = list(plain) + list(residual)
     if classification:
         fig.update_yaxes(range=[0.0, 1.05], tickformat=".0%", row=1, col=1)
     else:
-        fig.update_yaxes(type="log", row=1, col=1, **log_ticks(_values(both, "test_loss")))
+        fig.update_yaxes(type="log", row=1, col=1, **log_ticks(values_of(both, "test_loss")))
     fig.update_yaxes(type="log", row=1, col=2,
                      **log_ticks([(r.get("grad_norms_init") or [None])[0] for r in both]))
     fig.update_layout(height=320 + 20 * lines, margin=dict(l=10, r=10, t=20 + 20 * lines, b=10),

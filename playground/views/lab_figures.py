@@ -1,9 +1,8 @@
-"""Depth Lab figures: pure functions from sweep results (see `playground.sweep`) to plotly
-figures. No Streamlit here.
-
-Colours follow TensorFlow Playground: orange #f59322 is class 0 (TFP's −1), blue #0877bd is
-class 1 (TFP's +1). Colour scales are always explicit lists (the named "RdBu" runs in
-opposite directions in Python plotly and plotly.js).
+"""Depth Lab figures: pure functions from sweep results (see `playground.lab.sweep`) to plotly
+figures. No Streamlit here. Every colour comes from style.py (the playground's one palette);
+the boundaries are drawn on core/grid.py's cell centres. Helpers shared with flow.py (the
+gradient-flow figures) are the public ones: `empty_figure`, `values_of`, `fmt_number`,
+`spread_trace`, `depth_axis`.
 """
 from __future__ import annotations
 
@@ -17,39 +16,25 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..core.datasets import DOMAIN
+from ..core.grid import cell_centres
+from . import style
+from .style import (AB_COLOURS, BLUE, CLASS_COLOURS, CLASS_TINTS, LOSS_COLOURS,  # noqa: F401
+                    ORANGE, VARIANT_COLOURS, depth_colour)
 
-ORANGE, BLUE, GREY = "#f59322", "#0877bd", "#e8eaeb"
-CLASS_COLOURS = (ORANGE, BLUE, "#2ca02c", "#9467bd", "#d62728", "#8c564b", "#e377c2",
-                 "#7f7f7f", "#bcbd22", "#17becf")
-# Background tints of the class colours (for multi-class boundaries).
-CLASS_TINTS = ("#fbd3a6", "#9cc9e6", "#b5dfb5", "#d7c8e6", "#efb0b0", "#d6c0bb", "#f5c6e6",
-               "#d4d4d4", "#e4e4a6", "#a9e6ee")
-# TFP's boundary scale: orange (class 0 / −1) → light grey → blue (class 1 / +1).
-DIVERGING = [[0.0, ORANGE], [0.5, GREY], [1.0, BLUE]]
-LOSS_COLOURS = {"train": "#555555", "test": "#d62728"}
-VARIANT_COLOURS = {"plain": "#7f7f7f", "residual": "#2ca02c"}
-AB_COLOURS = {"A": "#3b3b98", "B": "#c2255c"}
-# Depth lines: shallow = purple → deep = green, every colour of middle lightness so each
-# line shows on white and on the dark theme (Viridis's #440154 vanished on dark).
-_DEPTH_RAMP = ["#9467bd", "#7a5cc4", "#5470c6", "#3e87b5", "#26828e", "#1f9e89", "#35b779",
-               "#6ece58"]
-FONT = dict(size=12)
-
-
-def depth_colour(i: int, n: int) -> str:
-    if n <= 1:
-        return _DEPTH_RAMP[2]
-    return _DEPTH_RAMP[round(i * (len(_DEPTH_RAMP) - 1) / (n - 1))]
+GREY = style.NEUTRAL
+# TFP's boundary scale: orange (class 0 / −1) → light grey → blue (class 1 / +1), drawn at
+# style.HEAT_ALPHA over the white plot: the canvas's boundary colours.
+DIVERGING = style.VALUE_SCALE
 
 
 def depth_label(d: int) -> str:
     return "no hidden layer" if d == 0 else f"{d} hidden layer{'s' if d != 1 else ''}"
 
 
-def _empty(message: str, height: int = 260) -> go.Figure:
+def empty_figure(message: str, height: int = 260) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font=dict(size=14, color="#777"))
+                       font=dict(size=14, color=style.MUTED))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10))
@@ -88,7 +73,7 @@ def _tick_text(t: float, powers: bool = False) -> str:
     return f"10<sup>{k}</sup>" if m == 1 else f"{m}·10<sup>{k}</sup>"
 
 
-def _values(results, *keys) -> list:
+def values_of(results, *keys) -> list:
     out = []
     for r in results:
         for k in keys:
@@ -97,7 +82,7 @@ def _values(results, *keys) -> list:
     return out
 
 
-def _fmt(x) -> str:
+def fmt_number(x) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "–"
     return f"{x:.3g}" if abs(x) < 1000 else f"{x:.2e}"
@@ -107,7 +92,7 @@ def _fmt(x) -> str:
 def boundary_trace(z: np.ndarray, kind: str, n_classes: int = 2) -> go.Heatmap:
     """One boundary heatmap over [-6, 6]². kind: "binary" (z = P(class 1)), "multiclass"
     (z = class index) or "regression" (z = value, about −1..1)."""
-    axis = np.linspace(-DOMAIN, DOMAIN, z.shape[0]).astype(np.float32)
+    axis = cell_centres(z.shape[0]).astype(np.float32)
     common = dict(x=axis, y=axis, z=z, showscale=False, hoverinfo="skip")
     if kind == "multiclass":
         k = max(2, n_classes)
@@ -116,7 +101,7 @@ def boundary_trace(z: np.ndarray, kind: str, n_classes: int = 2) -> go.Heatmap:
             scale += [[c / k, CLASS_TINTS[c]], [(c + 1) / k, CLASS_TINTS[c]]]
         return go.Heatmap(colorscale=scale, zmin=-0.5, zmax=k - 0.5, **common)
     lo, hi = (0.0, 1.0) if kind == "binary" else (-1.0, 1.0)
-    return go.Heatmap(colorscale=DIVERGING, zmin=lo, zmax=hi, opacity=0.65, zsmooth="best",
+    return go.Heatmap(colorscale=DIVERGING, zmin=lo, zmax=hi, opacity=style.HEAT_ALPHA, zsmooth="best",
                       **common)
 
 
@@ -124,10 +109,10 @@ def points_trace(X: np.ndarray, y: np.ndarray, kind: str, size: int = 4) -> go.S
     X, y = np.asarray(X, dtype=np.float32), np.asarray(y)
     if kind == "regression":
         marker = dict(color=np.clip(y, -1, 1).astype(np.float32), colorscale=DIVERGING,
-                      cmin=-1, cmax=1, size=size, line=dict(color="white", width=0.5))
+                      cmin=-1, cmax=1, size=size, line=dict(color=style.WHITE, width=0.5))
     else:
         marker = dict(color=[CLASS_COLOURS[int(c) % len(CLASS_COLOURS)] for c in y], size=size,
-                      line=dict(color="white", width=0.5))
+                      line=dict(color=style.WHITE, width=0.5))
     return go.Scatter(x=X[:, 0], y=X[:, 1], mode="markers", marker=marker, hoverinfo="skip",
                       showlegend=False)
 
@@ -144,10 +129,10 @@ def _square_axes(fig: go.Figure, n: int) -> None:
 def _result_title(r: Mapping, per_seed: bool, classification: bool) -> str:
     head = f"depth {r['depth']}" + (f" · seed {r['seed']}" if per_seed else "")
     if r.get("diverged"):
-        return head + "<br><span style='color:#d62728'>diverged</span>"
+        return head + f"<br><span style='color:{style.DIVERGED}'>diverged</span>"
     if classification and r.get("test_accuracy") is not None:
         return head + f"<br>test acc {r['test_accuracy']:.0%}"
-    return head + f"<br>test loss {_fmt(r.get('test_loss'))}"
+    return head + f"<br>test loss {fmt_number(r.get('test_loss'))}"
 
 
 def boundary_grid(results: Sequence[Mapping], kind: str = "binary", n_classes: int = 2,
@@ -157,7 +142,7 @@ def boundary_grid(results: Sequence[Mapping], kind: str = "binary", n_classes: i
     column per depth when `per_seed`. `points` maps a seed to its (X, y) training points."""
     rs = [r for r in results if r.get("grid") is not None and len(r["grid"])]
     if not rs:
-        return _empty("No boundaries yet: run a sweep.")
+        return empty_figure("No boundaries yet: run a sweep.")
     depths = sorted({r["depth"] for r in rs})
     seeds = sorted({r["seed"] for r in rs}, key=[r["seed"] for r in rs].index)
     by = {(r["depth"], r["seed"]): r for r in rs}
@@ -192,7 +177,7 @@ def boundary_grid(results: Sequence[Mapping], kind: str = "binary", n_classes: i
     fig.update_layout(height=rows * (cell + 45) + (40 if title else 10), showlegend=False,
                       margin=dict(l=5, r=5, t=60 if title else 45, b=5),
                       title=dict(text=title, font=dict(size=14)) if title else None,
-                      plot_bgcolor="white")
+                      plot_bgcolor=style.WHITE)
     return fig
 
 
@@ -212,7 +197,7 @@ def _spread(results: Sequence[Mapping], key: str) -> tuple[list[int], list, list
     return depths, mean, lo, hi
 
 
-def _spread_trace(results, key, name, colour, dash="solid", unit="", **kw) -> go.Scatter:
+def spread_trace(results, key, name, colour, dash="solid", unit="", **kw) -> go.Scatter:
     depths, mean, lo, hi = _spread(results, key)
     n = defaultdict(int)
     for r in results:
@@ -220,7 +205,7 @@ def _spread_trace(results, key, name, colour, dash="solid", unit="", **kw) -> go
     err_plus = [None if m is None else h - m for m, h in zip(mean, hi)]
     err_minus = [None if m is None else m - l for m, l in zip(mean, lo)]
     show_err = any(n[d] > 1 for d in depths)
-    text = [f"{name}<br>depth {d}: mean {_fmt(m)}{unit}" + (f" (min {_fmt(l)}, max {_fmt(h)}, {n[d]} seeds)" if n[d] > 1 else "")
+    text = [f"{name}<br>depth {d}: mean {fmt_number(m)}{unit}" + (f" (min {fmt_number(l)}, max {fmt_number(h)}, {n[d]} seeds)" if n[d] > 1 else "")
             for d, m, l, h in zip(depths, mean, lo, hi)]
     return go.Scatter(x=[str(d) for d in depths], y=mean, name=name, mode="lines+markers",
                       line=dict(color=colour, dash=dash, width=2), marker=dict(size=7),
@@ -230,7 +215,7 @@ def _spread_trace(results, key, name, colour, dash="solid", unit="", **kw) -> go
                       hovertext=text, hoverinfo="text", **kw)
 
 
-def _depth_axis(fig: go.Figure, depths: Sequence[int], **kw) -> None:
+def depth_axis(fig: go.Figure, depths: Sequence[int], **kw) -> None:
     fig.update_xaxes(type="category", categoryorder="array",
                      categoryarray=[str(d) for d in depths], title_text="hidden layers", **kw)
 
@@ -239,22 +224,22 @@ def metrics_vs_depth(results: Sequence[Mapping], classification: bool = True) ->
     """Final train/test loss (log scale) and, for classification, accuracy against depth;
     markers are the mean over seeds, bars span min to max."""
     if not results:
-        return _empty("No results yet: run a sweep.")
+        return empty_figure("No results yet: run a sweep.")
     depths = sorted({r["depth"] for r in results})
     cols = 2 if classification else 1
     fig = make_subplots(rows=1, cols=cols, horizontal_spacing=0.12,
                         subplot_titles=["Final loss (log scale)", "Final accuracy"][:cols])
     for split in ("train", "test"):
         dash = "dot" if split == "train" else "solid"
-        fig.add_trace(_spread_trace(results, f"{split}_loss", f"{split} loss",
+        fig.add_trace(spread_trace(results, f"{split}_loss", f"{split} loss",
                                     LOSS_COLOURS[split], dash, legendgroup=split), row=1, col=1)
         if classification:
-            fig.add_trace(_spread_trace(results, f"{split}_accuracy", f"{split} accuracy",
+            fig.add_trace(spread_trace(results, f"{split}_accuracy", f"{split} accuracy",
                                         LOSS_COLOURS[split], dash, legendgroup=split,
                                         showlegend=False), row=1, col=2)
-    _depth_axis(fig, depths)
+    depth_axis(fig, depths)
     fig.update_yaxes(type="log", title_text="loss", row=1, col=1,
-                     **log_ticks(_values(results, "train_loss", "test_loss")))
+                     **log_ticks(values_of(results, "train_loss", "test_loss")))
     if classification:
         fig.update_yaxes(range=[0.0, 1.05], tickformat=".0%", title_text="accuracy", row=1, col=2)
     _diverged_note(fig, results)
@@ -268,17 +253,17 @@ def _diverged_note(fig: go.Figure, results: Sequence[Mapping]) -> None:
     if bad:
         fig.add_annotation(text=f"diverged at depth {', '.join(map(str, bad))} (last good epoch shown)",
                            x=0, y=1.13, xref="paper", yref="paper", showarrow=False,
-                           xanchor="left", font=dict(size=11, color="#d62728"))
+                           xanchor="left", font=dict(size=11, color=style.DIVERGED))
 
 
 def time_vs_depth(results: Sequence[Mapping], title: str | None = None) -> go.Figure:
     """Training time per run against depth (mean over seeds, bars span min to max)."""
     if not results:
-        return _empty("No results yet: run a sweep.")
+        return empty_figure("No results yet: run a sweep.")
     depths = sorted({r["depth"] for r in results})
-    fig = go.Figure(_spread_trace(results, "seconds", "training time", "#444", unit=" s",
+    fig = go.Figure(spread_trace(results, "seconds", "training time", style.TIME, unit=" s",
                                   showlegend=False))
-    _depth_axis(fig, depths)
+    depth_axis(fig, depths)
     fig.update_yaxes(title_text="seconds per run", rangemode="tozero")
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=40 if title else 20, b=10),
                       title=dict(text=title, font=dict(size=14)) if title else None)
@@ -301,7 +286,7 @@ def ab_boundaries(grids: Sequence[np.ndarray], titles: Sequence[str], kind: str 
     for a in fig.layout.annotations:
         a.font = dict(size=12)
     fig.update_layout(height=340 + 16 * lines, showlegend=False,
-                      margin=dict(l=5, r=5, t=20 + 16 * lines, b=5), plot_bgcolor="white")
+                      margin=dict(l=5, r=5, t=20 + 16 * lines, b=5), plot_bgcolor=style.WHITE)
     return fig
 
 

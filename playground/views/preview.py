@@ -1,11 +1,11 @@
 """Dataset previews: small RGB images (NumPy arrays) of each dataset for the data column's
-buttons, in the playground's colours (from figures.py). No Streamlit."""
+buttons, in the playground's colours (style.py). No Streamlit."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..core.datasets import DATASETS, DOMAIN
-from .figures import BLUE, CLASS_COLOURS, NEUTRAL, ORANGE
+from .style import BLUE, NEUTRAL, ORANGE, class_colour, rgb
 
 
 def dataset_preview(name: str, size: int = 60, points: int = 200) -> np.ndarray:
@@ -21,7 +21,7 @@ def dataset_preview(name: str, size: int = 60, points: int = 200) -> np.ndarray:
         colours = (1 - np.abs(v)) * _rgb(NEUTRAL) + np.abs(v) * end
         dot = 1
     else:
-        colours = np.array([_rgb(CLASS_COLOURS[int(c)]) for c in y])
+        colours = np.array([_rgb(class_colour(c)) for c in y])
         dot = 2
     for (cx, cy), col in zip(px, colours.astype(np.uint8)):
         img[size - 1 - dot - cy:size - 1 - cy, cx:cx + dot] = col
@@ -29,4 +29,4 @@ def dataset_preview(name: str, size: int = 60, points: int = 200) -> np.ndarray:
 
 
 def _rgb(colour: str) -> np.ndarray:
-    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+    return np.array(rgb(colour), dtype=np.float64)

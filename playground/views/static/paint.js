@@ -1,0 +1,127 @@
+/* Painters: the boundary, the data points and the loss chart (colours: the spec's palette). */
+const offscreen = {};
+function scratch(name, w, h) {
+  let c = offscreen[name];
+  if (!c) { c = offscreen[name] = document.createElement("canvas"); }
+  if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+  return c;
+}
+
+function paintBoundary(canvas, spec, opts = {}) {
+  const m = compile(spec), n = opts.n || 100, cs = gridCoords(n, spec.domain || 6);
+  const off = scratch("grid", n, n), octx = off.getContext("2d"), img = octx.createImageData(n, n), d = img.data;
+  for (let i = 0, p = 0; i < n; i++) for (let j = 0; j < n; j++, p += 4) shade(m, run(m, cs[j], -cs[i]), opts.discretize, d, p);
+  octx.putImageData(img, 0, 0);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
+}
+
+function css(canvas, opts) {
+  const dpr = opts.dpr || 1, ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const w = canvas.width / dpr, h = canvas.height / dpr;
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = "10px system-ui, sans-serif";
+  return [ctx, w, h];
+}
+
+/** Axes and data points on the transparent layer above the boundary; opts.palette: the
+    spec's palette. */
+function paintPoints(canvas, points, opts = {}) {
+  const [ctx, w, h] = css(canvas, opts), D = opts.domain || 6, P = paletteOf(opts.palette);
+  const X = (x) => ((x + D) / (2 * D)) * w, Y = (y) => ((D - y) / (2 * D)) * h;
+  ctx.strokeStyle = P.cross; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(X(0), 0); ctx.lineTo(X(0), h); ctx.moveTo(0, Y(0)); ctx.lineTo(w, Y(0)); ctx.stroke();
+  ctx.fillStyle = P.ticks;
+  for (const v of [-D, -D / 2, D / 2, D]) {
+    ctx.textAlign = v === -D ? "left" : v === D ? "right" : "center";
+    ctx.fillText(String(v), X(v) + (v === -D ? 2 : v === D ? -2 : 0), h - 3);
+    ctx.textAlign = "left";
+    if (Math.abs(v) !== D) ctx.fillText(String(v), 2, Y(v) + 3);
+  }
+  ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
+  if (!points) return;
+  const r = clamp(w / 130, 2.2, 4.5), cols = points.colors ? points.colors.map(hex) : [P.neg, P.pos];
+  const color = (lab) => (points.kind === "regression" ? diverge(P, lab / (points.range || 1)) : cols[lab] || P.grey);
+  const rim = points.kind === "regression" ? P.rim_value : P.paper;
+  const draw = (S, test) => {
+    if (!S) return;
+    for (let p = 0; p < S.x.length; p++) {
+      const lab = S.label[p], c = rgb(lab === null ? P.grey : color(lab));
+      ctx.beginPath(); ctx.arc(X(S.x[p]), Y(S.y[p]), r, 0, 2 * Math.PI);
+      if (test) {
+        ctx.fillStyle = P.paper; ctx.fill();
+        ctx.lineWidth = 1.8; ctx.strokeStyle = c; ctx.stroke();
+      } else {
+        ctx.fillStyle = c; ctx.fill();
+        ctx.lineWidth = 1; ctx.strokeStyle = rim; ctx.stroke();
+      }
+    }
+  };
+  draw(points.train, false);
+  if (opts.show_test) draw(points.test, true);
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/** Twin of canvas_spec.decode_losses: two characters per value, log scale, "~~" = missing. */
+function decodeLosses(codes, lo, hi) {
+  const out = [];
+  for (let k = 0; k + 1 < codes.length; k += 2) {
+    if (codes[k] === "~") { out.push(null); continue; }
+    const q = B64.indexOf(codes[k]) * 64 + B64.indexOf(codes[k + 1]);
+    out.push(10 ** (lo + (q / 4095) * (hi - lo)));
+  }
+  return out;
+}
+
+/** The loss series as [epoch, value] points, test first. The samples are evenly spaced from
+    L.x0 to L.x1; a state painted before the frame's end (a playback snapshot) ends at its own
+    epoch, on its own losses, so the chart agrees with the status line. */
+function lossSeries(frame, L, tr) {
+  const e = typeof frame.epoch === "number" ? frame.epoch : L.x1, cut = e < L.x1;
+  return [[L.test || "", frame.test_loss], [L.train, frame.train_loss]].map(([codes, last]) => {
+    const vals = decodeLosses(codes, L.lo, L.hi), n = vals.length, pts = [];
+    const ep = (k) => (n > 1 ? L.x0 + (k * (L.x1 - L.x0)) / (n - 1) : L.x1);
+    vals.forEach((v, k) => { if (!cut || ep(k) < e) pts.push([ep(k), tr(v)]); });
+    if (cut && n) pts.push([e, tr(typeof last === "number" ? last : null)]);
+    return pts;
+  });
+}
+
+/** The loss chart of a frame spec: train and test loss (the palette's loss colours, the
+    labels above it in the same colours) against epoch. */
+function paintLoss(canvas, frame, opts = {}) {
+  const [ctx, w, h] = css(canvas, opts), P = paletteOf(frame.palette);
+  const L = frame.loss;
+  ctx.fillStyle = P.train;
+  ctx.fillText(`train ${fmt(frame.train_loss)}`, 34, 10);
+  ctx.fillStyle = P.test;
+  ctx.fillText(`test ${fmt(frame.test_loss)}`, 34 + Math.max(80, w * 0.4), 10);
+  if (!L || !L.train || !L.train.length) return;
+  const log = !!opts.log, tr = (v) => (v === null || !(log ? v > 0 : isFinite(v)) ? null : log ? Math.log10(v) : v);
+  const series = lossSeries(frame, L, tr), e1 = typeof frame.epoch === "number" ? Math.min(frame.epoch, L.x1) : L.x1;
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) for (const [, v] of s) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!(hi >= lo)) return;
+  if (!log) lo = Math.min(0, lo);
+  if (hi - lo < 1e-12) { hi += log ? 0.5 : Math.abs(hi) * 0.1 + 1e-12; lo -= log ? 0.5 : 0; }
+  const pl = 34, pt = 16, pb = 13, pw = w - pl - 4, ph = h - pt - pb;
+  const X = (ep) => pl + (e1 > L.x0 ? ((ep - L.x0) / (e1 - L.x0)) * pw : pw), Y = (v) => pt + (1 - (v - lo) / (hi - lo)) * ph;
+  ctx.strokeStyle = P.axis; ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(pl, pt); ctx.lineTo(pl, pt + ph); ctx.lineTo(pl + pw, pt + ph); ctx.stroke();
+  ctx.fillStyle = P.axis_text; ctx.textAlign = "right";
+  const lab = (v) => { const x = log ? 10 ** v : v; return Math.abs(x) >= 1e3 || (x && Math.abs(x) < 1e-2) ? x.toExponential(0) : x.toPrecision(2); };
+  ctx.fillText(lab(hi), pl - 3, pt + 7); ctx.fillText(lab(lo), pl - 3, pt + ph);
+  ctx.textAlign = "left"; ctx.fillText(String(L.x0), pl, h - 2);
+  ctx.textAlign = "right"; ctx.fillText(`epoch ${e1}`, pl + pw, h - 2); ctx.textAlign = "left";
+  series.forEach((s, q) => {
+    ctx.strokeStyle = q ? P.train : P.test; ctx.lineWidth = q ? 1.6 : 1.3;
+    ctx.beginPath();
+    let pen = false;
+    s.forEach(([ep, v]) => { if (v === null) { pen = false; return; } pen ? ctx.lineTo(X(ep), Y(v)) : ctx.moveTo(X(ep), Y(v)); pen = true; });
+    ctx.stroke();
+  });
+}
+
