@@ -130,3 +130,13 @@ def test_no_import_guard_hides_a_broken_module():
                 continue
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             assert all(n.split(".")[0] in OPTIONAL for n in names), f"{where} guards {names}"
+
+
+def test_only_the_session_module_touches_session_state():
+    """The page's state is one object owned by ui/session.py; other modules call it."""
+    for path in package_files():
+        if path == PKG / "ui" / "session.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr == "session_state":
+                raise AssertionError(f"{path.relative_to(ROOT)}:{node.lineno} uses st.session_state")
