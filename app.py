@@ -1,8 +1,17 @@
 """Neural-network playground: `streamlit run app.py`.
 
-All page code lives in `playground/ui*.py`; the engine underneath (`playground/`) has no
-Streamlit in it and also runs headless: `python -m playground train "<query>"`.
+`streamlit run` finds the `st.App` below and serves the page together with the live view's
+own WebSocket channel (playground/ui/channel.py); each browser session then runs this same
+file as its page script (`__name__ == "__main__"`). The page lives in `playground/ui/`; the
+engine underneath has no Streamlit in it and also runs headless: `python -m playground`.
 """
-from playground.ui.page import main
+import streamlit as st
 
-main()
+if __name__ == "__main__":
+    from playground.ui.page import main
+
+    main()
+else:
+    from playground.ui.channel import routes
+
+    app = st.App(__file__, routes=routes())

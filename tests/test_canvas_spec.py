@@ -267,7 +267,7 @@ def test_live_view_state_runs_in_apptest():
     at = AppTest.from_string(APP_STATE, default_timeout=30)
     at.run()
     assert not at.exception, at.exception
-    assert any("state=[('hash', None), ('select', None), ('toggle', None)]" in m.value for m in at.markdown)
+    assert any("state=[('channel', None), ('hash', None), ('select', None), ('toggle', None)]" in m.value for m in at.markdown)
 
 
 def test_browser_reports_are_checked():
@@ -281,6 +281,10 @@ def test_browser_reports_are_checked():
     assert ui._clean_toggle({"feature": "x1sq", "n": 17}) == {"feature": "x1sq", "n": 17}
     for bad in (None, {"feature": "x9", "n": 1}, {"feature": "x1", "n": "1"}, {"feature": ["x1"], "n": 1}, {"feature": "x1"}):
         assert ui._clean_toggle(bad) is None, bad
+    assert ui._clean_channel({"ok": True, "n": 5}) == {"ok": True, "n": 5, "stopped": False}
+    assert ui._clean_channel({"ok": False, "n": 6, "stopped": True})["stopped"] is True
+    for bad in (None, {"ok": 1, "n": 1}, {"ok": True}, {"ok": True, "n": "1"}, {"ok": True, "n": 1.0}, []):
+        assert ui._clean_channel(bad) is None, bad
     assert ui._clean_hash("#activation=relu&dataset=spiral") == "#activation=relu&dataset=spiral"
     for bad in (None, "", "#", "activation=relu", 5, "#" + "a" * ui.MAX_HASH):
         assert ui._clean_hash(bad) is None, bad

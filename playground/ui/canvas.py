@@ -86,13 +86,21 @@ def _clean_toggle(v) -> dict | None:
     return {"feature": v["feature"], "n": v["n"]}
 
 
+def _clean_channel(v) -> dict | None:
+    """{"ok": bool, "n": int, "stopped": bool}: what the view's channel last reported."""
+    if not isinstance(v, dict) or not isinstance(v.get("ok"), bool) or type(v.get("n")) is not int:
+        return None
+    return {"ok": v["ok"], "n": v["n"], "stopped": v.get("stopped") is True}
+
+
 def _clean_hash(v) -> str | None:
     return v if isinstance(v, str) and v.startswith("#") and 1 < len(v) <= MAX_HASH else None
 
 
 def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 420,
                     discretize: bool = False, show_test: bool = False, log_loss: bool = False,
-                    show_network: bool = True, status_help: str | None = None) -> dict:
+                    show_network: bool = True, status_help: str | None = None,
+                    channel: dict | None = None) -> dict:
     """Mount (or update) the live view; return what the visitor did in it, checked (the values
     come from the browser):
 
@@ -116,7 +124,10 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     ``points`` holds them. ``height``: of the canvases on a wide container (the status line
     comes on top); on a narrow one (a phone) they are stacked and the view is as high as they
     need. The view renders the status line itself (``.pg-status``, ``ui_live.status_text``'s
-    wording) from the weight state it paints; ``status_help`` is its tooltip.
+    wording) from the weight state it paints; ``status_help`` is its tooltip. ``channel``:
+    ``{"url", "token"}`` of the session's live channel (ui/channel.py), or None; the view
+    reports it as ``channel``: ``{"ok": connected or not, "n": a counter, "stopped": the run
+    stopped on the channel}``.
     """
     acked = S.page().acked  # what this browser said it holds
     acked_key, code_acked = f"_pg_live_ack_{key}", f"_pg_live_code_{key}"
@@ -130,6 +141,7 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
         "code": {"key": code["key"]} if acked.get(code_acked) == code["key"] else code,
         "spec": spec,
         "opts": opts,
+        "channel": channel,
     }
     if points is None:
         data["points"] = None
@@ -139,14 +151,16 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
         data["points"] = points
     result = _component()(key=key, data=data, height="content",
                           default={"points_key": None, "select": None, "code_key": None,
-                                   "toggle": None, "hash": None},
+                                   "toggle": None, "hash": None, "channel": None},
                           on_points_key_change=_noop, on_select_change=_noop,
-                          on_code_key_change=_noop, on_toggle_change=_noop, on_hash_change=_noop)
+                          on_code_key_change=_noop, on_toggle_change=_noop, on_hash_change=_noop,
+                          on_channel_change=_noop)
     acked[acked_key] = result.get("points_key")
     acked[code_acked] = result.get("code_key")
     return {"select": _clean_select(result.get("select")),
             "toggle": _clean_toggle(result.get("toggle")),
-            "hash": _clean_hash(result.get("hash"))}
+            "hash": _clean_hash(result.get("hash")),
+            "channel": _clean_channel(result.get("channel"))}
 
 
 def live_view(spec: dict, points: dict | None, *, key: str, height: int = 420,

@@ -95,7 +95,10 @@ def live_area(cfg) -> None:
     if not playing:
         S.page().last_tick = None
     st.fragment(key="pg_run_bar")(run_buttons)(t)
-    st.fragment(run_every=tick if playing else None, key=LIVE_FRAGMENT)(_live_body)(
+    # With the live channel connected a playing run trains and draws over its socket: the
+    # fragment does not tick (no Streamlit rerun while playing). Without it, it ticks.
+    ticking = playing and not S.streaming()
+    st.fragment(run_every=tick if ticking else None, key=LIVE_FRAGMENT)(_live_body)(
         cfg, playing, tick, {"inline": True})
 
 
@@ -107,9 +110,10 @@ def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
     t = S.trainer()
     api = canvas_api()
     snaps: list[dict] = []
-    if playing and S.playing():
+    if playing and S.playing() and not S.streaming():
         record = (lambda: snaps.append(api[2](t))) if api else None
-        train_chunk(t, SPEEDS[S.pref("speed")], tick, record)
+        with S.page().lock:
+            train_chunk(t, SPEEDS[S.pref("speed")], tick, record)
         if t.diverged:
             S.set_playing(False)
             st.rerun(scope="app")
@@ -130,9 +134,12 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
     live_view_state, playback_spec, _, points_spec = api
     first = not S.page().canvas_ran
     S.page().canvas_ran = True
-    state = live_view_state(playback_spec(t, snaps), points_spec(t, cfg.show_test), key="pg_canvas",
+    with S.page().lock:  # the channel may be training this run in its worker thread
+        spec, points = playback_spec(t, snaps), points_spec(t, cfg.show_test)
+    state = live_view_state(spec, points, key="pg_canvas",
                             discretize=cfg.discretize, show_test=cfg.show_test,
-                            height=VIEW_HEIGHTS[S.pref("view")], status_help=params_text(t))
+                            height=VIEW_HEIGHTS[S.pref("view")], status_help=params_text(t),
+                            channel=S.channel_info())
     if first and code_acknowledged("pg_canvas"):
         # A new session whose browser already had the view: the server restarted or forgot the
         # session, and the run was rebuilt from the link. Say so once; what the old view
@@ -142,11 +149,24 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
         S.page().seen["canvas"] = (canvas_selection(sel), sel.get("n") if sel else None)
         S.page().seen["toggle"] = (state["toggle"] or {}).get("n")
         S.page().seen["hash"] = state["hash"]
+        S.page().seen["channel"] = (state["channel"] or {}).get("n")
         st.rerun(scope="app")
     sel = state["select"]
     _select(canvas_selection(sel), "canvas", click=sel.get("n") if sel else None)
     _toggle_feature(cfg, state["toggle"])
     _open_hash(state["hash"])
+    _channel_report(state["channel"])
+
+
+def _channel_report(report: dict | None) -> None:
+    """The view says its channel connected, failed or stopped the run (it diverged): the
+    whole page runs again, so the fragment ticks or not and the notice shows."""
+    n = report.get("n") if report else None
+    if n is None or n == S.page().seen.get("channel"):
+        return
+    S.page().seen["channel"] = n
+    S.page().channel_ok = report["ok"]
+    st.rerun(scope="app")
 
 
 def _toggle_feature(cfg, toggle: dict | None) -> None:

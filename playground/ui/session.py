@@ -13,6 +13,7 @@ follows the config by the engine's one reset rule, `train.change_kind`.
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -81,6 +82,10 @@ class Page:
     canvas_ran: bool = False
     seen: dict[str, Any] = field(default_factory=dict)   # view event -> last one handled
     acked: dict[str, Any] = field(default_factory=dict)  # what the browser said it holds
+    # the live channel (ui/channel.py): its socket trains and streams while playing
+    channel: Any = None                                  # channel.Channel, made on first use
+    channel_ok: bool | None = None                       # what the view reported (None: not yet)
+    lock: Any = field(default_factory=threading.RLock)   # the run: page runs vs. the channel
     # the Depth Lab
     lab_sweep: dict | None = None
     lab_ab: dict | None = None
@@ -259,6 +264,16 @@ VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}   # pixels of the liv
 PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS)}
 
 
+def locked(fn):
+    """Run `fn` holding the page's lock: the live channel trains the same run in a worker
+    thread (ui/channel.py), so whatever replaces or changes the run waits for its frame."""
+    def run(*args, **kwargs):
+        with page().lock:
+            return fn(*args, **kwargs)
+    run.__name__, run.__doc__ = fn.__name__, fn.__doc__
+    return run
+
+
 def controls() -> Page:
     """Play state and the last handled click (fields of the page)."""
     return page()
@@ -336,6 +351,7 @@ def trainer() -> Trainer:
     return page().trainer
 
 
+@locked
 def ensure_trainer(cfg: Config) -> Trainer:
     """Keep the run in step with cfg by the one reset rule (`change_kind`)."""
     t = page().trainer
@@ -358,6 +374,7 @@ def ensure_trainer(cfg: Config) -> Trainer:
     return t
 
 
+@locked
 def reset_run() -> bool:
     """Same data, new random starting weights (as TensorFlow Playground's Reset), epoch 0; the
     link holds them (`init_seed`), so it still reproduces the run. The run buttons' actions
@@ -382,6 +399,7 @@ def pause() -> bool:
     return True
 
 
+@locked
 def step() -> bool:
     """One epoch, paused. Only the live view changes, unless it was playing, the epoch
     diverged or the inspector shows a weight."""
@@ -418,6 +436,7 @@ def apply_lower_rate() -> None:
     continue_run()
 
 
+@locked
 def continue_run() -> None:
     """Clear a stop (the kept weights stay) and play on, unless the run cannot train."""
     t = trainer()
@@ -468,6 +487,7 @@ def accept_upload(kind: str, key: str) -> None:
         apply_upload(kind, f.name, f.getvalue())
 
 
+@locked
 def apply_upload(kind: str, filename: str, data: bytes) -> bool:
     """Load a model or data file into the page, or explain in one sentence why not; a bad
     file changes nothing. The outcome is left in page().upload_msg (the file's name is
@@ -504,6 +524,7 @@ def _parameter(sel: str) -> tuple[int, int, int]:
     return int(parts[1]) - 1, int(parts[2]), int(parts[3]) if parts[0] == "w" else -1
 
 
+@locked
 def edit_parameter(sel: str, value: float) -> None:
     """Set one weight ('w:l:j:i') or bias ('b:l:j') of the paused run, in place."""
     trainer().set_parameter(*_parameter(sel), value)
@@ -525,3 +546,26 @@ def w(base: str, options: list | tuple | None = None, param: str = "value") -> d
     if options is not None:
         return {"key": widget_key(base), "index": list(options).index(v) if v in options else 0}
     return {"key": widget_key(base), param: v}
+
+
+# ---------------------------------------------------------------- the live channel
+CHANNEL_ENV = "PLAYGROUND_LIVE_CHANNEL"   # "off": the fragment path only
+
+
+def channel_info() -> dict | None:
+    """What the live view needs to open this session's channel (None when switched off)."""
+    import os
+    if os.environ.get(CHANNEL_ENV, "").strip().lower() in ("off", "0", "no", "false"):
+        return None
+    from .channel import ROUTE_PATH, open_channel
+    p = page()
+    if p.channel is None:
+        p.channel = open_channel(p)
+    return {"url": ROUTE_PATH, "token": p.channel.token}
+
+
+def streaming() -> bool:
+    """Whether the live channel's socket is connected (it then trains and draws a playing
+    run; no fragment ticks)."""
+    ch = page().channel
+    return ch is not None and ch.connected

@@ -12,6 +12,7 @@ its hash); the tests load the same string into a bare page (tests/test_canvas_js
     colours.js    the spec's palette (no colour of its own), lookup tables, the pixel shader
     paint.js      painters: boundary, points, loss chart
     diagram.js    the network diagram and its hit-testing
+    channel.js    the live channel's socket (ui/channel.py): frames in, credits out
     component.js  the st.components.v2 component, playback, layout; the API
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 STATIC = Path(__file__).parent / "static"
-JS_FILES = ("text.js", "model.js", "colours.js", "paint.js", "diagram.js", "component.js")
+JS_FILES = ("text.js", "model.js", "colours.js", "paint.js", "diagram.js", "channel.js", "component.js")
 HEAD = ("/* Live view of the playground (assembled by playground/views/static_code.py from "
         + ", ".join(JS_FILES) + "). */\nconst PlaygroundCanvas = (() => {\n\"use strict\";\n")
 TAIL = "\nglobalThis.PlaygroundCanvas = api;\nreturn api;\n})();\n"

@@ -1,7 +1,7 @@
 /* The st.components.v2 component: instances, clicks, layout, playback and the API. */
 const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500, NARROW = 560;
 // paints: boundary paints; skipped: weight states received but never shown
-const stats = { updates: 0, paints: 0, skipped: 0, lastPaintMs: 0, paintTimes: [] };
+const stats = { updates: 0, paints: 0, skipped: 0, lastPaintMs: 0, paintTimes: [], channel: "none", channelFrames: 0, channelLags: [] };
 let clicks = 0, hashInst = null, hashWatched = false;
 
 function el(tag, cls, parent) { const e = document.createElement(tag); e.className = cls; parent.appendChild(e); return e; }
@@ -48,7 +48,7 @@ function create(parent) {
   inst.ro = new ResizeObserver(() => schedule(inst));
   inst.ro.observe(root);
   listen(inst);
-  inst.destroy = () => { inst.ro.disconnect(); window.removeEventListener("resize", inst.onResize); cancelAnimationFrame(inst.raf); root.remove(); };
+  inst.destroy = () => { if (inst.chan) closeChannel(inst.chan); inst.ro.disconnect(); window.removeEventListener("resize", inst.onResize); cancelAnimationFrame(inst.raf); root.remove(); };
   return inst;
 }
 
@@ -72,7 +72,10 @@ function reportHash() {
 function update(inst, data) {
   stats.updates++;
   inst.opts = data.opts || {};
-  if (data.spec) playback(inst, data.spec);
+  connect(inst, data.channel || null);
+  // while the channel streams, a rerun's frame older than the one on screen is not shown
+  const streaming = inst.chan && inst.chan.open && inst.spec && data.spec && data.spec.epoch > 0;
+  if (data.spec && !(streaming && data.spec.epoch < inst.spec.epoch)) playback(inst, data.spec);
   const P = data.points;
   if (P && P.key) {
     if (P.train) {
@@ -120,7 +123,7 @@ function animate(inst) {
   const P = inst.play, n = P ? P.specs.length : 0, k = P ? Math.min(n - 1, Math.floor((performance.now() - P.t0) / P.step)) : -1;
   inst.raf = 0;
   if (P && k >= P.next) { stats.skipped += k - P.next; inst.spec = P.specs[k]; P.next = k + 1; inst.dirty = true; }
-  if (inst.dirty) { inst.dirty = false; paint(inst); }
+  if (inst.dirty) { inst.dirty = false; paint(inst); channelCredit(inst); }
   if (P && P.next < n && !inst.raf) inst.raf = requestAnimationFrame(() => animate(inst));
 }
 
@@ -170,6 +173,7 @@ function paint(inst) {
   if (!W) return;
   inst.root.classList.toggle("pg-narrow", W < NARROW);
   if (inst.spec) showStatus(inst, inst.spec);
+  inst.shown = inst.spec;
   const sh = inst.status.offsetHeight, key = [W, o.height || 420, dpr, o.show_network !== false, sh].join();
   if (key !== inst.layoutKey) { layout(inst, W, dpr, sh); inst.layoutKey = key; inst.overKey = ""; }
   if (!inst.spec) return;

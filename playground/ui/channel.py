@@ -1,0 +1,218 @@
+"""The live view's own channel: a WebSocket beside Streamlit's, on which a playing run streams
+its training states to the browser without any Streamlit rerun.
+
+Why: every rerun of a fragment makes the browser re-render Streamlit's element tree; at 20–28
+ticks a second that, not drawing, set the frame rate (40–50 fps at best, ~25 on a busy
+machine) and the click latency under load. Here the browser asks for frames as it paints
+them and the server trains between frames, so a new training state can reach every display
+frame and no Streamlit work happens while a run plays.
+
+Protocol (text JSON both ways; `static/channel.js` is the browser's side):
+- The page gives the view `{"url": ROUTE_PATH, "token": <per-session token>}`; the view
+  opens `ws(s)://<host>ROUTE_PATH?token=...`.
+- Browser → server: `{"t": "credit", "n": 1..MAX_CREDIT}`, one credit per frame it may be
+  sent (it sends one after painting each), so a slow tab never piles up a queue.
+- Server → browser, one message per credit while the session plays: `{"t": "full", "spec":
+  canvas_spec.frame_spec}` (when the run or its network changed, and every FULL_EVERY
+  frames for the loss chart) or `{"t": "state", "s": canvas_spec.weights_snapshot}` (the
+  weights, epoch and losses: float64 as JSON numbers, exact). `{"stopped": true}` is added
+  when the run stopped (diverged); the view then asks the page to rerun.
+- Play, Pause, Step, Reset and the settings still go through Streamlit (widgets, the URL).
+
+Security: a token is 32 random bytes bound to one browser session and known only to it (it
+travels in that session's own component data); the registry maps tokens to channels through
+a weak reference only, so nothing outlives the session. The Origin must be the page's own
+host (as Streamlit's XSRF rule); a message over MAX_MESSAGE_BYTES, not JSON, of an unknown
+type, or more than MAX_MESSAGES_PER_SECOND closes the socket (1008/1009). One socket per
+session: a new one replaces the old. Training runs in a worker thread (`asyncio.to_thread`),
+never on the event loop, for at most one frame's budget per message; a closed socket stops
+the session's training within a frame.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..views.canvas_spec import frame_spec, spec_json, weights_snapshot
+
+ROUTE_PATH = "/pg-live"
+MAX_MESSAGE_BYTES = 256
+MAX_MESSAGES_PER_SECOND = 200
+MAX_CREDIT = 4
+FULL_EVERY = 6          # a full frame (loss chart included) at least every 6 frames (~0.1 s)
+FRAME_SECONDS = 1 / 60  # the training a frame stands for, when the browser paints at 60 Hz
+IDLE_POLL = 0.012       # how often a paused or waiting socket looks at the page again
+CLOSE_BAD_ORIGIN, CLOSE_UNKNOWN, CLOSE_POLICY, CLOSE_TOO_BIG = 4403, 4401, 1008, 1009
+
+_REGISTRY: "weakref.WeakValueDictionary[str, Channel]" = weakref.WeakValueDictionary()
+_REGISTRY_LOCK = threading.Lock()
+
+
+@dataclass(eq=False)
+class Channel:
+    """One browser session's channel. The page (`session.Page.channel`) holds it; the
+    registry and the socket only refer to the page weakly."""
+    page_ref: Any                                     # weakref to the session's Page
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    socket: Any = None                                # the connected WebSocket, if any
+    frames: int = 0                                   # frames sent on the current socket
+    last_trainer: Any = None                          # weakref: the run the last frame showed
+
+    @property
+    def connected(self) -> bool:
+        return self.socket is not None
+
+
+def open_channel(page) -> Channel:
+    """A new channel for this page (its token registered weakly)."""
+    ch = Channel(weakref.ref(page))
+    with _REGISTRY_LOCK:
+        _REGISTRY[ch.token] = ch
+    return ch
+
+
+def lookup(token: Any) -> Channel | None:
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    with _REGISTRY_LOCK:
+        return _REGISTRY.get(token)
+
+
+def origin_ok(origin: str | None, host: str | None) -> bool:
+    """The socket's Origin must be the page's own host (scheme http/https)."""
+    if not origin or not host:
+        return False
+    try:
+        u = urlsplit(origin)
+    except ValueError:
+        return False
+    return u.scheme in ("http", "https") and u.netloc.lower() == host.lower()
+
+
+def read_message(text: Any) -> int | None:
+    """The credit a well-formed message grants, or None for anything else."""
+    if not isinstance(text, str) or len(text.encode("utf-8", "replace")) > MAX_MESSAGE_BYTES:
+        return None
+    try:
+        msg = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(msg, dict) or msg.get("t") != "credit" or set(msg) != {"t", "n"}:
+        return None
+    n = msg["n"]
+    return n if isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_CREDIT else None
+
+
+def produce(ch: Channel) -> str | None:
+    """Train the frame's share of epochs on the session's run and return the frame to send;
+    None when the session is gone, paused or stopped (runs in a worker thread)."""
+    from .live import train_chunk  # the fragment path's own pacing
+    from .session import SPEEDS
+    page = ch.page_ref()
+    if page is None:
+        return None
+    with page.lock:
+        t = page.trainer
+        if t is None or not page.playing or t.diverged:
+            return None
+        train_chunk(t, SPEEDS[page.prefs["pg_speed"]], FRAME_SECONDS, page=page)
+        last = ch.last_trainer() if ch.last_trainer is not None else None
+        if last is not t or ch.frames % FULL_EVERY == 0:
+            msg: dict = {"t": "full", "spec": frame_spec(t)}
+            ch.last_trainer = weakref.ref(t)
+        else:
+            msg = {"t": "state", "s": weights_snapshot(t)}
+        if t.diverged:
+            page.playing = False
+            msg["stopped"] = True
+    msg["at"] = time.time()  # when it was made (the view measures its lag)
+    ch.frames += 1
+    return spec_json(msg)
+
+
+async def live_socket(ws) -> None:
+    """The WebSocket endpoint (Starlette)."""
+    ch = lookup(ws.query_params.get("token"))
+    if not origin_ok(ws.headers.get("origin"), ws.headers.get("host")):
+        await ws.close(CLOSE_BAD_ORIGIN)
+        return
+    if ch is None or ch.page_ref() is None:
+        await ws.close(CLOSE_UNKNOWN)
+        return
+    await ws.accept()
+    old, ch.socket, ch.frames, ch.last_trainer = ch.socket, ws, 0, None
+    if old is not None:
+        await _close(old, 1000)
+    credit = asyncio.Event()
+    state = {"credit": 0}
+    writer = asyncio.ensure_future(_write(ch, ws, state, credit))
+    try:
+        await _read(ws, state, credit)
+    finally:
+        writer.cancel()
+        if ch.socket is ws:
+            ch.socket = None
+
+
+async def _read(ws, state: dict, credit: asyncio.Event) -> None:
+    """Credits in; anything malformed, too big or too frequent closes the socket."""
+    window, count = time.monotonic(), 0
+    while True:
+        msg = await ws.receive()
+        if msg.get("type") == "websocket.disconnect":
+            return
+        now = time.monotonic()
+        if now - window >= 1.0:
+            window, count = now, 0
+        count += 1
+        text = msg.get("text")
+        if text is not None and len(text) > MAX_MESSAGE_BYTES:
+            await _close(ws, CLOSE_TOO_BIG)
+            return
+        n = read_message(text)
+        if n is None or count > MAX_MESSAGES_PER_SECOND:
+            await _close(ws, CLOSE_POLICY)
+            return
+        state["credit"] = min(MAX_CREDIT, state["credit"] + n)
+        credit.set()
+
+
+async def _write(ch: Channel, ws, state: dict, credit: asyncio.Event) -> None:
+    """One frame per credit while the session plays; training in a worker thread."""
+    while ch.socket is ws:
+        if state["credit"] <= 0:
+            credit.clear()
+            try:
+                await asyncio.wait_for(credit.wait(), timeout=1.0)
+            except asyncio.TimeoutError:
+                pass
+            continue
+        text = await asyncio.to_thread(produce, ch)
+        if text is None:
+            await asyncio.sleep(IDLE_POLL)
+            continue
+        state["credit"] -= 1
+        try:
+            await ws.send_text(text)
+        except Exception:  # noqa: BLE001 - the socket went away: the reader ends the session
+            return
+
+
+async def _close(ws, code: int) -> None:
+    try:
+        await ws.close(code)
+    except Exception:  # noqa: BLE001 - already closed
+        pass
+
+
+def routes() -> list:
+    """The app's own routes, for `st.App(..., routes=routes())`."""
+    from starlette.routing import WebSocketRoute
+    return [WebSocketRoute(ROUTE_PATH, live_socket)]

@@ -1,0 +1,155 @@
+"""The live channel's server side (playground/ui/channel.py) without a browser: the socket
+endpoint under Starlette's test client, its checks, its frames and its weak registry."""
+from __future__ import annotations
+
+import gc
+import json
+
+import numpy as np
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from playground.core.config import parse_query
+from playground.core.train import Trainer
+from playground.ui import channel as C
+from playground.ui.session import Page
+
+ORIGIN = {"origin": "http://testserver"}
+
+
+def playing_page(query: str = "") -> Page:
+    cfg, _ = parse_query(query)
+    return Page(cfg=cfg, trainer=Trainer(cfg), playing=True)
+
+
+@pytest.fixture
+def client():
+    return TestClient(Starlette(routes=C.routes()))
+
+
+def connect(client, token: str, headers=ORIGIN):
+    return client.websocket_connect(f"{C.ROUTE_PATH}?token={token}", headers=headers)
+
+
+def credit(ws, n: int = 1) -> None:
+    ws.send_text(json.dumps({"t": "credit", "n": n}))
+
+
+def test_frames_come_per_credit_full_first_and_exact():
+    page = playing_page()
+    ch = page.channel = C.open_channel(page)
+    client = TestClient(Starlette(routes=C.routes()))
+    with connect(client, ch.token) as ws:
+        assert ch.connected
+        credit(ws, 2)
+        first, second = json.loads(ws.receive_text()), json.loads(ws.receive_text())
+        assert first["t"] == "full" and second["t"] == "state"
+        assert second["s"]["epoch"] > first["spec"]["epoch"] > 0      # trained between frames
+        W = [np.array(m) for m in second["s"]["W"]]
+        assert second["s"]["epoch"] == page.trainer.epoch                # no credit: no training
+        assert all(np.array_equal(a, b) for a, b in zip(W, page.trainer.net.W))  # float64, exact
+        assert isinstance(second["at"], float)
+    assert not ch.connected
+
+
+def test_no_credit_no_frame_and_pause_stops_training():
+    page = playing_page()
+    ch = page.channel = C.open_channel(page)
+    assert C.produce(ch) is not None
+    epoch = page.trainer.epoch
+    page.playing = False
+    assert C.produce(ch) is None and page.trainer.epoch == epoch        # paused: no training
+
+
+def test_a_diverged_run_stops_and_says_so():
+    page = playing_page("dataset=reg-plane&lr=10&batch=1&cost=mse&layers=8,8&activation=relu")
+    ch = page.channel = C.open_channel(page)
+    msgs = [C.produce(ch) for _ in range(400)]
+    sent = [json.loads(m) for m in msgs if m]
+    assert sent and sent[-1].get("stopped") is True
+    assert not page.playing and page.trainer.diverged
+    assert C.produce(ch) is None
+
+
+@pytest.mark.parametrize("token", ["", "x" * 43, "a" * 200])
+def test_a_forged_token_is_refused(client, token):
+    page = playing_page()
+    page.channel = C.open_channel(page)
+    with pytest.raises(WebSocketDisconnect) as e, connect(client, token):
+        pass
+    assert e.value.code == C.CLOSE_UNKNOWN
+
+
+@pytest.mark.parametrize("origin", [None, "http://evil.example", "null", "ftp://testserver"])
+def test_a_wrong_origin_is_refused(client, origin):
+    page = playing_page()
+    ch = page.channel = C.open_channel(page)
+    headers = {"origin": origin} if origin else {}
+    with pytest.raises(WebSocketDisconnect) as e, connect(client, ch.token, headers):
+        pass
+    assert e.value.code == C.CLOSE_BAD_ORIGIN and not ch.connected
+
+
+@pytest.mark.parametrize("text,code", [
+    ("x" * (C.MAX_MESSAGE_BYTES + 1), C.CLOSE_TOO_BIG),
+    ("not json", C.CLOSE_POLICY),
+    (json.dumps({"t": "credit", "n": 99}), C.CLOSE_POLICY),
+    (json.dumps({"t": "eval", "n": 1}), C.CLOSE_POLICY),
+    (json.dumps({"t": "credit", "n": True}), C.CLOSE_POLICY),
+    (json.dumps([1, 2]), C.CLOSE_POLICY),
+])
+def test_bad_messages_close_only_their_socket(client, text, code):
+    bad, good = playing_page(), playing_page()
+    bad.channel, good.channel = C.open_channel(bad), C.open_channel(good)
+    with connect(client, good.channel.token) as other:
+        with connect(client, bad.channel.token) as ws:
+            ws.send_text(text)
+            with pytest.raises(WebSocketDisconnect) as e:
+                ws.receive_text()
+            assert e.value.code == code
+        credit(other)
+        assert json.loads(other.receive_text())["t"] == "full"          # the other session is fine
+
+
+def test_a_flood_of_messages_is_cut_off(client):
+    page = playing_page()
+    page.playing = False  # no frames: only the reader works
+    ch = page.channel = C.open_channel(page)
+    with connect(client, ch.token) as ws:
+        with pytest.raises(WebSocketDisconnect) as e:
+            for _ in range(C.MAX_MESSAGES_PER_SECOND + 50):
+                credit(ws)
+            ws.receive_text()
+        assert e.value.code == C.CLOSE_POLICY
+
+
+def test_one_socket_per_session_the_new_one_wins(client):
+    page = playing_page()
+    ch = page.channel = C.open_channel(page)
+    with connect(client, ch.token) as first:
+        with connect(client, ch.token) as second:
+            with pytest.raises(WebSocketDisconnect):
+                first.receive_text()                                     # replaced
+            credit(second)
+            assert json.loads(second.receive_text())["t"] == "full"
+
+
+def test_nothing_outlives_the_session():
+    page = playing_page()
+    page.channel = C.open_channel(page)        # the page holds it; the registry only refers to it
+    token = page.channel.token
+    assert C.lookup(token) is page.channel
+    del page
+    gc.collect()
+    assert C.lookup(token) is None
+
+
+@pytest.mark.parametrize("origin,host,ok", [
+    ("http://localhost:8501", "localhost:8501", True), ("https://a.example", "A.example", True),
+    ("http://localhost:8502", "localhost:8501", False), ("javascript:x", "x", False),
+    ("", "h", False), (None, "h", False),
+])
+def test_origin_rule(origin, host, ok):
+    assert C.origin_ok(origin, host) is ok
