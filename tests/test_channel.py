@@ -57,20 +57,22 @@ def test_frames_come_per_credit_full_first_and_exact():
 def test_no_credit_no_frame_and_pause_stops_training():
     page = playing_page()
     ch = page.channel = C.open_channel(page)
-    assert C.produce(ch) is not None
+    stream = C.Stream()
+    assert C.produce(ch, stream) is not None
     epoch = page.trainer.epoch
     page.playing = False
-    assert C.produce(ch) is None and page.trainer.epoch == epoch        # paused: no training
+    assert C.produce(ch, stream) is None and page.trainer.epoch == epoch        # paused: no training
 
 
 def test_a_diverged_run_stops_and_says_so():
     page = playing_page("dataset=reg-plane&lr=10&batch=1&cost=mse&layers=8,8&activation=relu")
     ch = page.channel = C.open_channel(page)
-    msgs = [C.produce(ch) for _ in range(400)]
+    stream = C.Stream()
+    msgs = [C.produce(ch, stream) for _ in range(400)]
     sent = [json.loads(m) for m in msgs if m]
     assert sent and sent[-1].get("stopped") is True
     assert not page.playing and page.trainer.diverged
-    assert C.produce(ch) is None
+    assert C.produce(ch, stream) is None
 
 
 @pytest.mark.parametrize("token", ["", "x" * 43, "a" * 200])
@@ -126,12 +128,17 @@ def test_a_flood_of_messages_is_cut_off(client):
 
 
 def test_one_socket_per_session_the_new_one_wins(client):
+    """A second socket replaces the first, and starts with a full frame of its own even while
+    the first one's frames were still being made."""
     page = playing_page()
     ch = page.channel = C.open_channel(page)
     with connect(client, ch.token) as first:
+        credit(first, 3)
+        assert json.loads(first.receive_text())["t"] == "full"
         with connect(client, ch.token) as second:
             with pytest.raises(WebSocketDisconnect):
-                first.receive_text()                                     # replaced
+                for _ in range(10):
+                    first.receive_text()                                 # replaced
             credit(second)
             assert json.loads(second.receive_text())["t"] == "full"
 

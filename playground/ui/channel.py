@@ -62,8 +62,6 @@ class Channel:
     page_ref: Any                                     # weakref to the session's Page
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     socket: Any = None                                # the connected WebSocket, if any
-    frames: int = 0                                   # frames sent on the current socket
-    last_trainer: Any = None                          # weakref: the run the last frame showed
 
     @property
     def connected(self) -> bool:
@@ -110,7 +108,14 @@ def read_message(text: Any) -> int | None:
     return n if isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_CREDIT else None
 
 
-def produce(ch: Channel) -> str | None:
+@dataclass(eq=False)
+class Stream:
+    """What one socket has been sent (a new socket starts with a full frame)."""
+    frames: int = 0
+    last_trainer: Any = None                          # weakref: the run the last frame showed
+
+
+def produce(ch: Channel, stream: Stream) -> str | None:
     """Train the frame's share of epochs on the session's run and return the frame to send;
     None when the session is gone, paused or stopped (runs in a worker thread)."""
     from .live import train_chunk  # the fragment path's own pacing
@@ -123,17 +128,17 @@ def produce(ch: Channel) -> str | None:
         if t is None or not page.playing or t.diverged:
             return None
         train_chunk(t, SPEEDS[page.prefs["pg_speed"]], FRAME_SECONDS, page=page)
-        last = ch.last_trainer() if ch.last_trainer is not None else None
-        if last is not t or ch.frames % FULL_EVERY == 0:
+        last = stream.last_trainer() if stream.last_trainer is not None else None
+        if last is not t or stream.frames % FULL_EVERY == 0:
             msg: dict = {"t": "full", "spec": frame_spec(t)}
-            ch.last_trainer = weakref.ref(t)
+            stream.last_trainer = weakref.ref(t)
         else:
             msg = {"t": "state", "s": weights_snapshot(t)}
         if t.diverged:
             page.playing = False
             msg["stopped"] = True
     msg["at"] = time.time()  # when it was made (the view measures its lag)
-    ch.frames += 1
+    stream.frames += 1
     return spec_json(msg)
 
 
@@ -147,7 +152,7 @@ async def live_socket(ws) -> None:
         await ws.close(CLOSE_UNKNOWN)
         return
     await ws.accept()
-    old, ch.socket, ch.frames, ch.last_trainer = ch.socket, ws, 0, None
+    old, ch.socket = ch.socket, ws
     if old is not None:
         await _close(old, 1000)
     credit = asyncio.Event()
@@ -186,6 +191,7 @@ async def _read(ws, state: dict, credit: asyncio.Event) -> None:
 
 async def _write(ch: Channel, ws, state: dict, credit: asyncio.Event) -> None:
     """One frame per credit while the session plays; training in a worker thread."""
+    stream = Stream()
     while ch.socket is ws:
         if state["credit"] <= 0:
             credit.clear()
@@ -194,7 +200,7 @@ async def _write(ch: Channel, ws, state: dict, credit: asyncio.Event) -> None:
             except asyncio.TimeoutError:
                 pass
             continue
-        text = await asyncio.to_thread(produce, ch)
+        text = await asyncio.to_thread(produce, ch, stream)
         if text is None:
             await asyncio.sleep(IDLE_POLL)
             continue

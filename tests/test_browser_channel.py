@@ -1,0 +1,284 @@
+"""The live channel (playground/ui/channel.py, static/channel.js) in Debian's Chromium: a playing
+run streams over the session's own `/pg-live` socket with no Streamlit rerun, and Pause, Step
+and Reset still work with it open; a closed tab stops the training; the socket refuses forged
+tokens, foreign Origins and bad messages without harming the page or another session; and
+when the socket is refused (as by a proxy) the page plays through its fragment as before.
+
+This module starts its own servers (the CPU it measures is this module's alone).
+The screenshot of the playing page goes to tests/artifacts/channel-playing.png: look at it.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+
+import psutil
+import pytest
+
+from conftest import start_app, stop_app
+from pagekit import EPOCH, LOAD_TIMEOUT, STATUS, click, wait_idle
+from prockit import cpu_seconds
+
+LIVE = "/pg-live"
+STREAM = "/_stcore/stream"
+STATS = "() => ({channel: PlaygroundCanvas.stats.channel, frames: PlaygroundCanvas.stats.channelFrames,"\
+        " paints: PlaygroundCanvas.stats.paints})"
+
+
+@pytest.fixture(scope="module")
+def server(artifacts):
+    proc, url = start_app()
+    yield psutil.Process(proc.pid), url
+    stop_app(proc)
+
+
+def open_app(page, url: str, wait: bool = True):
+    """The page, with every frame each of its sockets received counted (page.received, by
+    "stream" for Streamlit's and "live" for the channel) and the channel's sockets kept
+    (page.live: Playwright's WebSocket objects; their URLs hold the token). wait=False: only
+    start loading it (`loaded` then waits)."""
+    page.received = {"stream": 0, "live": 0}
+    page.live = []
+
+    def hook(ws):
+        kind = "live" if LIVE in ws.url else "stream" if STREAM in ws.url else None
+        if kind == "live":
+            page.live.append(ws)
+        if kind:
+            ws.on("framereceived", lambda _: page.received.__setitem__(kind, page.received[kind] + 1))
+
+    page.on("websocket", hook)
+    page.goto(url, wait_until="commit")
+    return loaded(page) if wait else page
+
+
+def loaded(page):
+    page.locator(STATUS).filter(has_text=EPOCH).first.wait_for(timeout=LOAD_TIMEOUT)
+    wait_idle(page)
+    return page
+
+
+def stats(page) -> dict:
+    return page.evaluate(STATS)
+
+
+def wait_channel(page, state: str, timeout: float = 15.0) -> None:
+    page.wait_for_function(f"() => PlaygroundCanvas.stats.channel === {state!r}",
+                           timeout=timeout * 1000)
+
+
+def shown_epoch(page) -> int:
+    """The epoch of the state the view painted (its status line's data-pg-status)."""
+    return int(page.locator(STATUS).first.get_attribute("data-pg-status") or 0)
+
+
+def wait_until(what, timeout: float, message: str):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        got = what()
+        if got:
+            return got
+        time.sleep(0.05)
+    raise AssertionError(message)
+
+
+def frames_grow(page, more: int, timeout: float = 10.0) -> int:
+    """Until the view has received `more` channel frames; returns the count then."""
+    start = stats(page)["frames"]
+    return wait_until(lambda: (n := stats(page)["frames"]) - start >= more and n, timeout,
+                      f"the channel sent fewer than {more} frames in {timeout} s: {stats(page)}")
+
+
+def play(page) -> None:
+    click(page, "pg_play")
+    wait_idle(page)
+
+
+def no_alarm(page) -> None:
+    """No exception box, error alert or error wording on the page or in the status line, and
+    nothing in the browser's console (conftest's page.errors)."""
+    assert page.locator("[data-testid=stException]").count() == 0
+    assert page.locator("[data-testid=stAlert]").filter(has_text=re.compile("error|fail", re.I)).count() == 0
+    status = page.locator(STATUS).first.inner_text()
+    assert not re.search(r"error|fail|disconnect", status, re.I), status
+    assert not page.errors, page.errors  # no script error, no console error
+
+
+def test_a_playing_run_streams_over_the_channel_and_the_buttons_still_work(server, new_page,
+                                                                         artifacts):
+    """Play: frames over /pg-live, no Streamlit rerun; Pause stops them; Step is one epoch;
+    Reset is epoch 0; Play again streams the new run on the same socket."""
+    _, url = server
+    page = open_app(new_page(1440, 900), url)
+    wait_channel(page, "open")
+    assert len(page.live) == 1 and "token=" in page.live[0].url
+    e0 = shown_epoch(page)
+    play(page)
+    frames_grow(page, 51)
+    assert shown_epoch(page) > e0
+    # Two seconds of playing: Streamlit's socket stays quiet (a rerun or a fragment tick
+    # sends forward messages), the channel's carries the frames; the view paints them.
+    stream, live, before = page.received["stream"], page.received["live"], stats(page)
+    e1 = shown_epoch(page)
+    time.sleep(2.0)
+    after = stats(page)
+    stream, live = page.received["stream"] - stream, page.received["live"] - live
+    assert stream <= 3, f"{stream} Streamlit messages in 2 s of playing: the page reruns"
+    assert live > 20, live
+    assert after["frames"] - before["frames"] > 20 and after["paints"] - before["paints"] > 20
+    assert shown_epoch(page) > e1 and after["channel"] == "open"
+    page.screenshot(path=str(artifacts / "channel-playing.png"))
+
+    click(page, "pg_pause")
+    wait_idle(page)
+    time.sleep(0.3)  # the last frames in flight and the pause's rerun land, then nothing
+    frames, epoch = stats(page)["frames"], shown_epoch(page)
+    time.sleep(0.8)
+    assert stats(page)["frames"] == frames, "frames keep coming after Pause"
+    assert shown_epoch(page) == epoch, "the run trains on after Pause"
+    click(page, "pg_step")  # exactly one epoch, paused (through Streamlit, not the socket)
+    wait_until(lambda: shown_epoch(page) != epoch, 10, "Step did not move the epoch")
+    wait_idle(page)
+    time.sleep(0.3)
+    assert shown_epoch(page) == epoch + 1
+    assert stats(page)["frames"] == frames
+    click(page, "pg_reset")
+    wait_until(lambda: shown_epoch(page) == 0, 10, f"Reset left epoch {shown_epoch(page)}")
+    wait_idle(page)
+    assert stats(page)["channel"] == "open"
+    play(page)  # the new run streams on the same socket
+    frames_grow(page, 20)
+    assert shown_epoch(page) > 0
+    assert len(page.live) == 1, "the socket was reopened"
+    no_alarm(page)
+
+
+def settle(measure, quiet: float = 0.1, window: float = 0.5, timeout: float = 20.0) -> float:
+    """Until measure() grows by less than `quiet` CPU seconds over `window` seconds."""
+    end, last = time.monotonic() + timeout, measure()
+    while time.monotonic() < end:
+        time.sleep(window)
+        now = measure()
+        if now - last < quiet:
+            return now
+        last = now
+    raise AssertionError(f"the server's CPU never settled ({quiet} CPU-s per {window} s)")
+
+
+def test_a_closed_tab_stops_the_training_within_a_second(server, new_page):
+    proc, url = server
+    cpu = lambda: cpu_seconds([proc])  # noqa: E731
+    settle(cpu)
+    page = open_app(new_page(), url)
+    wait_channel(page, "open")
+    play(page)
+    frames_grow(page, 20)
+    t0, c0 = time.monotonic(), cpu()
+    time.sleep(1.0)
+    rate = (cpu() - c0) / (time.monotonic() - t0)
+    assert rate > 0.25, f"playing used only {rate:.2f} CPU-s/s: nothing to see stop"
+    at_close, t_close = cpu(), time.monotonic()
+    page.context.close()
+    quiet = settle(cpu, quiet=0.1, window=0.5)
+    spent, took = quiet - at_close, time.monotonic() - t_close
+    # a server still training burns ~1 CPU-s/s and never settles
+    assert spent < 1.0, f"{spent:.2f} CPU-s after the tab closed (playing: {rate:.2f}/s)"
+    assert took < 3.0, took
+
+
+def attempt(ws_url: str, origin: str | None, send: list[str], wait: float = 1.0) -> tuple:
+    """Open the socket as a script would and send `send`: ("rejected", HTTP status) when the
+    handshake is refused, else ("closed", close code, frames) or ("open", frames)."""
+    from websockets.exceptions import ConnectionClosed, InvalidStatus  # Streamlit's own dependency
+    from websockets.sync.client import connect
+    try:
+        with connect(ws_url, origin=origin, open_timeout=5) as ws:
+            got = 0
+            for m in send:
+                ws.send(m)
+            try:
+                end = time.monotonic() + wait
+                while time.monotonic() < end:
+                    ws.recv(timeout=max(0.01, end - time.monotonic()))
+                    got += 1
+            except TimeoutError:
+                pass
+            except ConnectionClosed as e:
+                return ("closed", e.rcvd.code if e.rcvd else None, got)
+            return ("open", got)
+    except InvalidStatus as e:
+        return ("rejected", e.response.status_code)
+
+
+def test_the_socket_refuses_strangers_and_bad_messages(server, new_page):
+    _, url = server
+    victim, other = open_app(new_page(), url, wait=False), open_app(new_page(), url, wait=False)
+    for p in (victim, other):
+        loaded(p)
+        wait_channel(p, "open")
+        play(p)
+        frames_grow(p, 10)
+    real = victim.live[0].url  # the URL holds the session's token
+    assert re.search(r"/pg-live\?token=[\w-]{20,64}$", real), real
+    forged = real.split("?")[0] + "?token=" + secrets.token_urlsafe(32)
+    credit = [json.dumps({"t": "credit", "n": 4})]
+    other_frames = stats(other)["frames"]
+    # strangers: a made-up token, a foreign Origin, no Origin: the handshake fails, no frames
+    assert attempt(forged, url, credit)[0] == "rejected"
+    assert attempt(forged.split("?")[0], url, credit)[0] == "rejected"
+    assert attempt(real, "http://evil.example", credit)[0] == "rejected"
+    assert attempt(real, url.replace("127.0.0.1", "localhost"), credit)[0] == "rejected"
+    assert attempt(real, None, credit)[0] == "rejected"
+    # the session's own token and Origin: frames come, at most one per credit (so the refusals
+    # above are refusals, not a socket that sends nothing anyway); it replaces the victim's
+    # socket until the victim's view opens its own again (which closes ours, 1000)
+    got = attempt(real, url, credit, wait=1.5)
+    assert got[0] in ("open", "closed") and 1 <= got[-1] <= 4, got
+    # bad messages close the socket: too big, not JSON, an unknown type, a flood
+    assert attempt(real, url, ["x" * 300])[:2] == ("closed", 1009)
+    assert attempt(real, url, ['{"t": "credit", "n": 1, "pad": "' + "x" * 250 + '"}'])[:2] \
+        == ("closed", 1009)
+    assert attempt(real, url, ["hello"])[:2] == ("closed", 1008)
+    assert attempt(real, url, [json.dumps({"t": "full"})])[:2] == ("closed", 1008)
+    assert attempt(real, url, [json.dumps({"t": "credit", "n": 99})])[:2] == ("closed", 1008)
+    assert attempt(real, url, credit * 250)[:2] == ("closed", 1008)
+    # the other session never noticed: the same socket, frames all along
+    assert stats(other)["frames"] > other_frames
+    assert len(other.live) == 1 and not other.live[0].is_closed()
+    frames_grow(other, 20)
+    # the victim's view (its socket replaced by ours each time) is back on its channel
+    wait_channel(victim, "open")
+    frames_grow(victim, 20)
+    for p in (victim, other):
+        no_alarm(p)
+
+
+def assert_fragment_plays(page, epochs: int = 600) -> None:
+    """Play trains through the fragment's ticks: the epoch grows by `epochs`, each tick a
+    Streamlit rerun (many messages on Streamlit's socket, where the channel's path has ~0).
+    The fragment path can pause for a second or two on a busy machine, hence no time window."""
+    e0 = shown_epoch(page)
+    play(page)
+    e1, stream, paints = shown_epoch(page), page.received["stream"], stats(page)["paints"]
+    wait_until(lambda: shown_epoch(page) >= e1 + epochs, 20, "the fragment path does not train")
+    stream, paints = page.received["stream"] - stream, stats(page)["paints"] - paints
+    assert stream > 10, f"{stream} Streamlit messages for {epochs} epochs: is the fragment ticking?"
+    assert paints >= 3 and e1 >= e0
+
+
+def test_a_refused_socket_falls_back_to_the_fragment(server, new_page):
+    """What a proxy that refuses WebSockets does: every /pg-live handshake fails."""
+    _, url = server
+    page = new_page()
+    refused = []
+    page.route_web_socket(f"**{LIVE}**", lambda ws: (refused.append(ws.url), ws.close()))
+    open_app(page, url)
+    wait_channel(page, "off")  # after 3 tries, quietly
+    assert len(refused) == 3
+    assert_fragment_plays(page)
+    s = stats(page)
+    assert s["channel"] == "off" and s["frames"] == 0
+    assert len(refused) == 3, "it kept trying"
+    no_alarm(page)
