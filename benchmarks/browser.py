@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, start_app, stop_app  # noqa: E402
+from prockit import cpu_seconds  # noqa: E402
 
 # Installed before any page script: samples the boundary on every animation frame.
 PROBE = r"""
@@ -92,17 +93,6 @@ PROBE = r"""
 EPOCH = re.compile(r"Epoch (\d[\d,]*)")
 
 
-def _cpu(procs) -> float:
-    total = 0.0
-    for p in procs:
-        try:
-            c = p.cpu_times()
-            total += c.user + c.system
-        except psutil.Error:
-            pass
-    return total
-
-
 def _browsers() -> list:
     return [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name().lower()]
 
@@ -127,12 +117,12 @@ def measure(browser, url: str, query: str, seconds: float, width: int, height: i
     page.evaluate("() => { const S = window.__pg; S.t0 = performance.now(); S.paints = []; S.frames = [];"
                   " S.samples = []; S.lags = []; const C = globalThis.PlaygroundCanvas;"
                   " S.skipped0 = C && C.stats.skipped; if (C) C.stats.channelLags = []; }")
-    msgs0, b0, s0 = st_msgs[0], _cpu(_browsers()), _cpu([server]) if server else 0.0
+    msgs0, b0, s0 = st_msgs[0], cpu_seconds(_browsers()), cpu_seconds([server]) if server else 0.0
     w0 = time.perf_counter()
     page.wait_for_timeout(seconds * 1000)  # (pumps Playwright's events: the websocket counter)
     wall = time.perf_counter() - w0
-    msgs, b_cpu = st_msgs[0] - msgs0, (_cpu(_browsers()) - b0) / wall
-    s_cpu = (_cpu([server]) - s0) / wall if server else None
+    msgs, b_cpu = st_msgs[0] - msgs0, (cpu_seconds(_browsers()) - b0) / wall
+    s_cpu = (cpu_seconds([server]) - s0) / wall if server else None
     extra = page.evaluate("() => { const C = globalThis.PlaygroundCanvas, P = performance.getEntriesByName('first-contentful-paint');"
                           " return {mode: C && C.stats.channel === 'open' ? 'channel' : 'fragment',"
                           " clags: C ? C.stats.channelLags.slice() : [], fcp: P.length ? P[0].startTime : null}; }")

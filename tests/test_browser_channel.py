@@ -19,7 +19,7 @@ import pytest
 
 from conftest import start_app, stop_app
 from pagekit import EPOCH, LOAD_TIMEOUT, STATUS, click, wait_idle
-from prockit import cpu_seconds
+from prockit import cpu_seconds, settle
 
 LIVE = "/pg-live"
 STREAM = "/_stcore/stream"
@@ -153,18 +153,6 @@ def test_a_playing_run_streams_over_the_channel_and_the_buttons_still_work(serve
     assert shown_epoch(page) > 0
     assert len(page.live) == 1, "the socket was reopened"
     no_alarm(page)
-
-
-def settle(measure, quiet: float = 0.1, window: float = 0.5, timeout: float = 20.0) -> float:
-    """Until measure() grows by less than `quiet` CPU seconds over `window` seconds."""
-    end, last = time.monotonic() + timeout, measure()
-    while time.monotonic() < end:
-        time.sleep(window)
-        now = measure()
-        if now - last < quiet:
-            return now
-        last = now
-    raise AssertionError(f"the server's CPU never settled ({quiet} CPU-s per {window} s)")
 
 
 def test_a_closed_tab_stops_the_training_within_a_second(server, new_page):

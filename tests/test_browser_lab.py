@@ -14,7 +14,7 @@ import pytest
 
 from conftest import start_app, stop_app
 from pagekit import click, wait_idle
-from prockit import cpu_seconds
+from prockit import cpu_seconds, settle
 
 LOAD = 60_000
 # Charts drawn after a sweep and an A/B run; their titles are plotly annotations or the title.
@@ -71,19 +71,6 @@ def wait_cpu(measure, more: float, timeout: float = 60.0) -> float:
             return now
         time.sleep(0.05)
     raise AssertionError("the run never started using the CPU")
-
-
-def settle(measure, quiet: float = 0.1, window: float = 0.5, timeout: float = 60.0) -> float:
-    """Until measure() grows by less than `quiet` CPU seconds over `window` seconds."""
-    end = time.monotonic() + timeout
-    last = measure()
-    while time.monotonic() < end:
-        time.sleep(window)
-        now = measure()
-        if now - last < quiet:
-            return now
-        last = now
-    return last
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1440, 900)])

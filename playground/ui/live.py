@@ -44,7 +44,7 @@ def epoch_text(epoch: int) -> str:
 
 def canvas_api():
     """(live_view_state, playback_spec, weights_snapshot, points_spec) for the browser canvas,
-    or None where the page asks for plotly figures (tests set pg_renderer)."""
+    or None where the page asks for plotly figures (tests set page().renderer)."""
     if S.page().renderer != "canvas":
         return None
     return live_view_state, playback_spec, weights_snapshot, points_spec
