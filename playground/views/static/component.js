@@ -1,5 +1,5 @@
 /* The st.components.v2 component: instances, clicks, layout, playback and the API. */
-const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500, NARROW = 560, NET_HZ = 20;
+const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500, NARROW = 560, SLOW_HZ = 20;
 // paints: boundary paints; skipped: weight states received but never shown
 const stats = { updates: 0, paints: 0, skipped: 0, lastPaintMs: 0, paintTimes: [], channel: "none", channelFrames: 0, channelLags: [] };
 let clicks = 0, hashInst = null, hashWatched = false;
@@ -188,15 +188,16 @@ function paint(inst) {
       paintPoints(inst.over, inst.points, { dpr, show_test: !!o.show_test, domain: inst.spec.domain, palette: inst.spec.palette });
       inst.overKey = overKey;
     }
-    paintLoss(inst.loss, spec, { dpr, log: !!o.log_loss });
-    // the diagram (every neuron's map) is repainted at most NET_HZ times a second while states
-    // stream in over the channel, and at once otherwise
     fitText(inst.info, captionText(spec), 11);
-    const streaming = inst.chan && inst.chan.open, due = t0 - (inst.netAt || -1e9) >= 1000 / NET_HZ;
-    if (inst.netOn && (!streaming || due || inst.sel !== inst.netSel || key !== inst.netKey)) {
-      inst.hits = paintNetwork(inst.net, spec, { dpr, sel: inst.sel, color: inst.fg }); inst.labels = inst.hits.labels;
-      inst.netAt = t0; inst.netSel = inst.sel; inst.netKey = key;
-      if (streaming) { clearTimeout(inst.netLast); inst.netLast = setTimeout(() => { inst.netAt = -1e9; schedule(inst); }, 1000 / NET_HZ + 5); }
+    // while states stream in over the channel, the loss chart and the diagram (every neuron's
+    // map) are repainted at most SLOW_HZ times a second, the last state always; else at once
+    const streaming = inst.chan && inst.chan.open, due = t0 - (inst.slowAt || -1e9) >= 1000 / SLOW_HZ;
+    if (!streaming || due || inst.sel !== inst.netSel || key !== inst.netKey) {
+      paintLoss(inst.loss, spec, { dpr, log: !!o.log_loss });
+      if (inst.netOn) { inst.hits = paintNetwork(inst.net, spec, { dpr, sel: inst.sel, color: inst.fg }); inst.labels = inst.hits.labels; }
+      inst.slowAt = t0; inst.netSel = inst.sel; inst.netKey = key;
+      clearTimeout(inst.slowLast);
+      if (streaming) inst.slowLast = setTimeout(() => { inst.slowAt = -1e9; schedule(inst); }, 1000 / SLOW_HZ + 5);
     }
   } catch (e) {
     inst.info.textContent = `live view error: ${e.message}`;
