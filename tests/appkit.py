@@ -58,7 +58,7 @@ def keys(at: AppTest, kind: str) -> set:
 
 def widget(at: AppTest, kind: str, name: str):
     """The widget of this kind whose key is `name`, or `name__N` (the page gives a widget a new
-    key each time it changes its value from outside: ui_state.widget_key)."""
+    key each time it changes its value from outside: ui/session.widget_key)."""
     found = [w for w in at.get(kind) if w.key == name or (w.key or "").startswith(name + "__")]
     assert found, f"no {kind} with key {name}"
     return found[-1]

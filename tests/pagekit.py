@@ -15,7 +15,7 @@ IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testi
 
 def key(name: str) -> str:
     """A CSS selector for the widget with key `name`: the page gives a widget a new key
-    (`name__N`) each time it changes its value from outside (ui_state.widget_key)."""
+    (`name__N`) each time it changes its value from outside (ui/session.widget_key)."""
     return f':is(.st-key-{name}, [class*="st-key-{name}__"])'
 
 

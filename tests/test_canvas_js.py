@@ -2,7 +2,7 @@
 exactly as the page receives it) in real headless Chromium (no server): the in-browser
 forward pass must match NumPy, the painters must put the right colours in the right places,
 and the component protocol (points acknowledgement, selection, feature toggles, the URL hash)
-must work; the texts it draws must fit and agree with each other and with ui_live.
+must work; the texts it draws must fit and agree with each other and with ui/live.py.
 
 Skipped when Chromium or Playwright is missing, unless CI=true (then it fails). PG_CANVAS_JS
 points the tests at another build of the script (one file, e.g. an older one, to see a test fail)."""
@@ -391,7 +391,7 @@ def test_snapshots_are_played_back_and_end_on_the_latest(browser):
 # ---------------------------------------------------------------- texts, inputs, residual marks
 def test_epoch_and_status_text_match_python(page):
     """The browser writes the status line itself (from the state it paints): the same text as
-    ui_live.status_text, digits included (1,234,567 was "123,4567"; .4f ties round to even)."""
+    ui/live.status_text, digits included (1,234,567 was "123,4567"; .4f ties round to even)."""
     from playground.ui.live import epoch_text, status_text
     es = [0, 7, 123, 1234, 99_999, 999_999, 1_000_000, 1_234_567, 123_456_789]
     assert page.evaluate("(es) => es.map((e) => PlaygroundCanvas.epochText(e))", es) == [epoch_text(e) for e in es]
@@ -504,7 +504,7 @@ def test_status_caption_and_loss_chart_show_the_painted_state(browser):
     assert [e for e, _, _ in seen] == [40, 80, 120]
     for e, label, status in seen:
         assert label == f"epoch {e}" and status.startswith(f"Epoch 000,{e:03d} ·"), (e, label, status)
-    # the status line carries the snapshot's own losses, as ui_live.status_text prints them
+    # the status line carries the snapshot's own losses, as ui/live.status_text prints them
     assert f"train loss {snaps[0]['train_loss']:.4f}" in seen[0][2]
     page.close()
 

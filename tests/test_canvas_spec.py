@@ -1,5 +1,5 @@
 """playground/canvas_spec.py: what the browser live view receives (shape, size, precision),
-plus a smoke test of playground/ui_canvas.live_view through Streamlit's AppTest."""
+plus a smoke test of playground/ui/canvas.live_view through Streamlit's AppTest."""
 from __future__ import annotations
 
 import json
@@ -146,7 +146,7 @@ def test_playback_spec_snapshots_and_payload_size():
 
 
 def test_snapshots_carry_their_exact_state():
-    """The browser prints each snapshot's status line as ui_live.status_text would: the
+    """The browser prints each snapshot's status line as ui/live.status_text would: the
     snapshot's epoch, losses and accuracies at full precision (they were 5 significant digits:
     0.12344999 printed as 0.1235, 12.34567 as 12.3460); a non-finite loss as Python prints it."""
     t = trainer()

@@ -123,7 +123,7 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     the browser has acknowledged its ``key``. ``show_test`` draws the test points (outlined) if
     ``points`` holds them. ``height``: of the canvases on a wide container (the status line
     comes on top); on a narrow one (a phone) they are stacked and the view is as high as they
-    need. The view renders the status line itself (``.pg-status``, ``ui_live.status_text``'s
+    need. The view renders the status line itself (``.pg-status``, ``live.status_text``'s
     wording) from the weight state it paints; ``status_help`` is its tooltip. ``channel``:
     ``{"url", "token"}`` of the session's live channel (ui/channel.py), or None; the view
     reports it as ``channel``: ``{"ok": connected or not, "n": a counter, "stopped": the run

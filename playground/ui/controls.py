@@ -1,7 +1,7 @@
 """The page's controls: the run buttons (in the live view), the top bar of learning settings
 and the data column.
 
-Widgets carry only a key: their values come from the config through `ui_state.sync`, which
+Widgets carry only a key: their values come from the config through `session.sync`, which
 runs before anything is drawn, so a widget never holds a value the config does not.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ NAMES = {
     "he": "He", "classification": "Classification", "regression": "Regression",
 }
 SHORT_DATASET = {"checkerboard": "checker", "reg-plane": "plane", "reg-gauss": "bumps"}
-LIVE_FRAGMENT = "pg_live"  # the live view's fragment (ui_live): Step reruns only it
+LIVE_FRAGMENT = "pg_live"  # the live view's fragment (ui/live.py): Step reruns only it
 SPEEDS, VIEW_HEIGHTS = S.SPEEDS, S.VIEW_HEIGHTS
 
 

@@ -2,7 +2,7 @@
 the epoch counter, the network diagram, the decision boundary and the loss curves.
 
 The fragment yields back to Streamlit every tick (so closing the tab stops training). With
-the browser canvas (`ui_canvas.live_view`, when present) only the weights travel each tick and
+the browser canvas (`canvas.live_view`, when present) only the weights travel each tick and
 the browser paints; otherwise plotly figures are redrawn (slower, about 5 fps; docs/architecture.md).
 Streamlit's tick rate (20/s by default, ~30–45/s at most) caps the canvas, so each tick also
 sends SNAPSHOTS − 1 earlier weight states from its chunk, which the browser plays back
@@ -105,7 +105,7 @@ def live_area(cfg) -> None:
 def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
     """The status line and the view. `call` holds "inline" only on the first call, made by the
     whole page's run; later calls are the fragment's own reruns (a tick, or a Step click:
-    Play, Pause, Reset rerun the whole page, see ui_controls._noted)."""
+    Play, Pause, Reset rerun the whole page, see controls._noted)."""
     inline = call.pop("inline", False)
     t = S.trainer()
     api = canvas_api()
@@ -126,7 +126,7 @@ def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
         _draw_canvas(t, cfg, api, snaps)
     else:
         _draw_plotly(t, cfg)
-    if not inline and not playing:  # a click's own run completed (see ui_controls._noted)
+    if not inline and not playing:  # a click's own run completed (see controls._noted)
         S.page().runs_done = S.page().runs_done + 1
 
 

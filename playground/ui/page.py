@@ -1,6 +1,6 @@
 """The playground page: layout and the order of one rerun.
 
-URL → config (`ui_state.sync`) → run (`ui_state.ensure_trainer`, the one reset rule) → top
+URL → config (`session.sync`) → run (`session.ensure_trainer`, the one reset rule) → top
 bar, data column, network editor, live view, inspector, sharing and files → URL.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ def main() -> None:
             with lab:
                 cfg = lab_tab(cfg)
     S.write_url(cfg, force=True)
-    S.page().runs_done = S.page().runs_done + 1  # see ui_controls._noted
+    S.page().runs_done = S.page().runs_done + 1  # see controls._noted
 
 
 PAGE_CSS = (Path(__file__).parent.parent / "views" / "static" / "page.css").read_text(encoding="utf-8")

@@ -36,7 +36,7 @@ value: q = 64·B64(c0) + B64(c1) (B64 = "A-Za-z0-9+/"), loss = 10^(lo + q/4095·
 Playback frame (``playback_spec``) = frame spec + {"snapshots": [s_1, ..., s_K]}: the states
 the weights went through during the tick's training chunk, oldest first, each
 {"epoch", "train_loss", "test_loss", "train_acc", "test_acc" (full precision, as in the frame:
-the browser's status line prints them as ui_live.status_text would), "W": [matrix per layer]
+the browser's status line prints them as ui/live.status_text would), "W": [matrix per layer]
 (float64, exact)}; the last one is the frame itself: only {"epoch"}. The browser paints them
 one per animation frame, spread over a tick, and ends on the frame; the status line, the
 caption and the loss chart all show the state being painted. ~0.7 KB more per extra state for

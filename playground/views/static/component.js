@@ -159,7 +159,7 @@ function layout(inst, W, dpr, statusH) {
 }
 
 /** The status line, from the state being painted (so it agrees with the caption and the
-    loss chart): ui_live.status_text's wording; data-pg-status holds the epoch. */
+    loss chart): ui/live.status_text's wording; data-pg-status holds the epoch. */
 function showStatus(inst, f) {
   const e = inst.status, text = statusText(f), help = inst.opts.status_help || "";
   if (e.textContent !== text) e.textContent = text;

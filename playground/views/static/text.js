@@ -3,7 +3,7 @@ const fmt = (v) => (typeof v !== "number" || !isFinite(v) ? "–" : Math.abs(v) 
 
 /** Thousands separators: 1234567 → "1,234,567". */
 const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-/** ui_live.epoch_text: TFP's six-digit counter, 123 → "000,123"; from a million on, 1,234,567. */
+/** ui/live.epoch_text: TFP's six-digit counter, 123 → "000,123"; from a million on, 1,234,567. */
 function epochText(e) {
   const n = Math.max(0, Math.floor(Number(e) || 0));
   return n < 1e6 ? thousands(String(n).padStart(6, "0")) : thousands(n);
@@ -24,7 +24,7 @@ function fixed4(v) {
 const nParams = (spec) => (spec.layers || []).reduce((a, L) => a + L.W.length * (L.W.length ? L.W[0].length : 0), 0);
 const percent = (a) => `${(100 * a).toFixed(1)}%`;
 const hasAcc = (f) => typeof f.train_acc === "number";
-/** ui_live.status_text from the state on screen: "Epoch 000,123 · train loss 0.1234 · ...". */
+/** ui/live.status_text from the state on screen: "Epoch 000,123 · train loss 0.1234 · ...". */
 function statusText(f) {
   const parts = [`Epoch ${epochText(f.epoch)}`, `train loss ${fixed4(f.train_loss)}`, `test loss ${fixed4(f.test_loss)}`];
   if (hasAcc(f)) parts.push(`train accuracy ${percent(f.train_acc)}`, `test accuracy ${percent(f.test_acc)}`);
