@@ -23,8 +23,10 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from playground.core.config import Config  # noqa: E402
+from prockit import cpu_seconds  # noqa: E402
 from playground.lab.sweep import DASK_ENV, run_sweep  # noqa: E402
 from playground.lab.backends import cores  # noqa: E402
 
@@ -38,14 +40,8 @@ def timed(cfg, depths, seeds, epochs, backend, n_jobs=None):
 
 
 def workers_cpu() -> float:
-    total = 0.0
-    for p in psutil.Process().children(recursive=True):
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+    """CPU seconds of this process's children (the sweep's worker processes)."""
+    return cpu_seconds(psutil.Process().children(recursive=True))
 
 
 def stop_pass(n_jobs=None) -> tuple[float, float, float]:

@@ -336,19 +336,28 @@ def test_big_network_paints_coarse_then_full(browser):
     page.close()
 
 
-def test_snapshots_are_played_back_and_end_on_the_latest(browser):
-    """A frame with 3 weight states (canvas_spec.playback_spec): each is painted on its own
-    animation frame, oldest first, and the view ends on the frame's own (latest) weights."""
-    from playground.views.canvas_spec import playback_spec, weights_snapshot
-    page = _page(browser)
-    t = Trainer(Config(seed=7, dataset="xor", layers=(6, 4), lr=0.1))
-    opts = {"height": 420, "show_network": True}
-    _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": opts})
+
+def train_in_three(t) -> list:
+    """Train 120 epochs in three steps of 40; the weight states after the first two (the
+    snapshots of a playback frame whose own weights are the third)."""
+    from playground.views.canvas_spec import weights_snapshot
     snaps = []
     for _ in range(2):
         t.train(40)
         snaps.append(weights_snapshot(t))
     t.train(40)
+    return snaps
+
+
+def test_snapshots_are_played_back_and_end_on_the_latest(browser):
+    """A frame with 3 weight states (canvas_spec.playback_spec): each is painted on its own
+    animation frame, oldest first, and the view ends on the frame's own (latest) weights."""
+    from playground.views.canvas_spec import playback_spec
+    page = _page(browser)
+    t = Trainer(Config(seed=7, dataset="xor", layers=(6, 4), lr=0.1))
+    opts = {"height": 420, "show_network": True}
+    _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": opts})
+    snaps = train_in_three(t)
     frame = playback_spec(t, snaps)
     assert [s["epoch"] for s in frame["snapshots"]] == [40, 80, 120] and "W" not in frame["snapshots"][-1]
     # a long expected tick (as if Streamlit ticked every 0.6 s), so a busy machine skips none
@@ -483,17 +492,13 @@ def test_caption_and_status_line_fit(browser):
 def test_status_caption_and_loss_chart_show_the_painted_state(browser):
     """While playing back a tick's weight states, the status line, the caption and the loss
     chart's epoch all come from the state being painted (they showed three epochs)."""
-    from playground.views.canvas_spec import playback_spec, weights_snapshot
+    from playground.views.canvas_spec import playback_spec
     page = _page(browser)
     page.evaluate(TEXT_SPY)
     t = Trainer(Config(seed=7, dataset="xor", layers=(6, 4), lr=0.1))
     opts = {"height": 420}
     _mount(page, {"spec": frame_spec(t), "points": points_spec(t), "opts": opts})
-    snaps = []
-    for _ in range(2):
-        t.train(40)
-        snaps.append(weights_snapshot(t))
-    t.train(40)
+    snaps = train_in_three(t)
     page.evaluate("() => { const inst = window.__shadow.querySelector('.pg-root')._pg; inst.interval = 600; inst.arrived = 0;"
                   " window.__texts.length = 0; window.__p0 = PlaygroundCanvas.stats.paints; }")
     page.evaluate("([data]) => PlaygroundCanvas.mount({data, parentElement: window.__shadow, setStateValue: () => {}})",
