@@ -24,7 +24,8 @@ from prockit import cpu_seconds, settle
 LIVE = "/pg-live"
 STREAM = "/_stcore/stream"
 STATS = "() => ({channel: PlaygroundCanvas.stats.channel, frames: PlaygroundCanvas.stats.channelFrames,"\
-        " paints: PlaygroundCanvas.stats.paints})"
+        " paints: PlaygroundCanvas.stats.paints, sent: PlaygroundCanvas.stats.runSent || 0,"\
+        " done: PlaygroundCanvas.stats.runDone || 0})"
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +107,12 @@ def no_alarm(page) -> None:
     assert not page.errors, page.errors  # no script error, no console error
 
 
-def test_a_playing_run_streams_over_the_channel_and_the_buttons_still_work(server, new_page,
-                                                                         artifacts):
+def test_a_playing_run_streams_over_the_channel_and_the_buttons_work_over_it(server, new_page,
+                                                                            artifacts):
     """Play: frames over /pg-live, no Streamlit rerun; Pause stops them; Step is one epoch;
-    Reset is epoch 0; Play again streams the new run on the same socket."""
+    Reset is epoch 0; Play again streams the new run on the same socket. Every click travels
+    on the socket (the view sends it and the server answers with a frame); a Step while
+    paused costs no Streamlit message at all."""
     _, url = server
     page = open_app(new_page(1440, 900), url)
     wait_channel(page, "open")
@@ -118,6 +121,7 @@ def test_a_playing_run_streams_over_the_channel_and_the_buttons_still_work(serve
     play(page)
     frames_grow(page, 51)
     assert shown_epoch(page) > e0
+    assert stats(page)["sent"] == 1 == stats(page)["done"], "Play did not travel on the socket"
     # Two seconds of playing: Streamlit's socket stays quiet (a rerun or a fragment tick
     # sends forward messages), the channel's carries the frames; the view paints them.
     stream, live, before = page.received["stream"], page.received["live"], stats(page)
@@ -138,12 +142,14 @@ def test_a_playing_run_streams_over_the_channel_and_the_buttons_still_work(serve
     time.sleep(0.8)
     assert stats(page)["frames"] == frames, "frames keep coming after Pause"
     assert shown_epoch(page) == epoch, "the run trains on after Pause"
-    click(page, "pg_step")  # exactly one epoch, paused (through Streamlit, not the socket)
+    assert stats(page)["done"] == 2
+    stream = page.received["stream"]
+    click(page, "pg_step")  # exactly one epoch, paused: its frame comes over the socket
     wait_until(lambda: shown_epoch(page) != epoch, 10, "Step did not move the epoch")
-    wait_idle(page)
-    time.sleep(0.3)
+    time.sleep(0.5)
     assert shown_epoch(page) == epoch + 1
-    assert stats(page)["frames"] == frames
+    assert stats(page)["frames"] == frames + 1 and stats(page)["done"] == 3
+    assert page.received["stream"] == stream, "Step went through a Streamlit rerun"
     click(page, "pg_reset")
     wait_until(lambda: shown_epoch(page) == 0, 10, f"Reset left epoch {shown_epoch(page)}")
     wait_idle(page)
@@ -151,6 +157,7 @@ def test_a_playing_run_streams_over_the_channel_and_the_buttons_still_work(serve
     play(page)  # the new run streams on the same socket
     frames_grow(page, 20)
     assert shown_epoch(page) > 0
+    assert stats(page)["sent"] == 5 == stats(page)["done"]
     assert len(page.live) == 1, "the socket was reopened"
     no_alarm(page)
 
@@ -213,9 +220,10 @@ def test_the_socket_refuses_strangers_and_bad_messages(server, new_page):
     forged = real.split("?")[0] + "?token=" + secrets.token_urlsafe(32)
     credit = [json.dumps({"t": "credit", "n": 4})]
     other_frames = stats(other)["frames"]
-    # strangers: a made-up token, a foreign Origin, no Origin: the handshake fails, no frames
-    assert attempt(forged, url, credit)[0] == "rejected"
-    assert attempt(forged.split("?")[0], url, credit)[0] == "rejected"
+    # strangers: a made-up token is closed as unknown (4401) before any frame; a foreign
+    # Origin or none: the handshake fails
+    assert attempt(forged, url, credit) == ("closed", 4401, 0)           # "unknown session"
+    assert attempt(forged.split("?")[0], url, credit) == ("closed", 4401, 0)
     assert attempt(real, "http://evil.example", credit)[0] == "rejected"
     assert attempt(real, url.replace("127.0.0.1", "localhost"), credit)[0] == "rejected"
     assert attempt(real, None, credit)[0] == "rejected"

@@ -79,8 +79,9 @@ def test_a_diverged_run_stops_and_says_so():
 def test_a_forged_token_is_refused(client, token):
     page = playing_page()
     page.channel = C.open_channel(page)
-    with pytest.raises(WebSocketDisconnect) as e, connect(client, token):
-        pass
+    with pytest.raises(WebSocketDisconnect) as e, connect(client, token) as ws:
+        credit(ws, 4)
+        ws.receive_text()                       # closed at once as unknown: no frame comes
     assert e.value.code == C.CLOSE_UNKNOWN
 
 
@@ -101,6 +102,10 @@ def test_a_wrong_origin_is_refused(client, origin):
     (json.dumps({"t": "eval", "n": 1}), C.CLOSE_POLICY),
     (json.dumps({"t": "credit", "n": True}), C.CLOSE_POLICY),
     (json.dumps([1, 2]), C.CLOSE_POLICY),
+    (json.dumps({"t": "do", "a": "eval", "n": 1}), C.CLOSE_POLICY),
+    (json.dumps({"t": "do", "a": "step", "n": -1}), C.CLOSE_POLICY),
+    (json.dumps({"t": "do", "a": "step", "n": 1, "x": 1}), C.CLOSE_POLICY),
+    (json.dumps({"t": "credit", "a": "step", "n": 1}), C.CLOSE_POLICY),
 ])
 def test_bad_messages_close_only_their_socket(client, text, code):
     bad, good = playing_page(), playing_page()
@@ -113,6 +118,50 @@ def test_bad_messages_close_only_their_socket(client, text, code):
             assert e.value.code == code
         credit(other)
         assert json.loads(other.receive_text())["t"] == "full"          # the other session is fine
+
+
+def do(ws, action: str, n: int = 1) -> dict:
+    """Send a run button's click; return the frame that answers it (frames of a playing
+    run that were already on their way are skipped)."""
+    ws.send_text(json.dumps({"t": "do", "a": action, "n": n}))
+    while True:
+        m = json.loads(ws.receive_text())
+        if "did" in m:
+            return m
+
+
+def test_the_run_buttons_work_over_the_socket(client):
+    """Step, Play, Pause and Reset: each click is answered by a full frame showing its effect,
+    with no credit needed, and says whether the rest of the page must be drawn again."""
+    page = playing_page()
+    page.playing = False
+    ch = page.channel = C.open_channel(page)
+    t0, seed0 = page.trainer, page.cfg.init_seed
+    with connect(client, ch.token) as ws:
+        m = do(ws, "step", 1)                                       # no credit was sent
+        assert m["t"] == "full" and m["spec"]["epoch"] == 1 == page.trainer.epoch
+        assert m["did"] == {"a": "step", "n": 1, "playing": False, "rerun": False}
+        W = [np.array(x) for x in m["spec"]["layers"][0]["W"]]
+        assert np.array_equal(np.array(W), page.trainer.net.W[0])    # the stepped weights, exact
+        m = do(ws, "play", 2)
+        assert page.playing and m["did"]["playing"] and m["did"]["rerun"]
+        credit(ws, 3)
+        m = do(ws, "pause", 3)
+        assert not page.playing and m["did"] == {"a": "pause", "n": 3, "playing": False, "rerun": True}
+        epoch = page.trainer.epoch
+        assert m["spec"]["epoch"] == epoch > 1                       # it trained while playing
+        m = do(ws, "reset", 4)
+        assert m["spec"]["epoch"] == 0 and page.trainer is not t0 and m["did"]["rerun"]
+        assert page.cfg.init_seed != seed0                           # new weights, in the link
+        assert page.trainer.data is t0.data                          # on the same data
+
+
+def test_a_step_while_playing_pauses_and_asks_for_the_page():
+    page = playing_page()
+    page.sel = "w:0:0:0"
+    ch = page.channel = C.open_channel(page)
+    m = json.loads(C.act(ch, C.Stream(), "step", 7))
+    assert not page.playing and m["did"]["rerun"] and m["did"]["n"] == 7
 
 
 def test_a_flood_of_messages_is_cut_off(client):

@@ -17,7 +17,15 @@ Protocol (text JSON both ways; `static/channel.js` is the browser's side):
   frames for the loss chart) or `{"t": "state", "s": canvas_spec.weights_snapshot}` (the
   weights, epoch and losses: float64 as JSON numbers, exact). `{"stopped": true}` is added
   when the run stopped (diverged); the view then asks the page to rerun.
-- Play, Pause, Step, Reset and the settings still go through Streamlit (widgets, the URL).
+- Browser → server: `{"t": "do", "a": "play" | "pause" | "step" | "reset", "n": k}`, a run
+  button's click (the view takes the page's run buttons over while the socket is open; k
+  counts its clicks). The server applies it at once (`session.Page`'s action, in a worker
+  thread) and answers with a full frame, whatever the credit, carrying `"did": {"a", "n",
+  "playing", "rerun"}`; "rerun": the rest of the page must be drawn again (the button's
+  label, the link's new seed after Reset, the inspector), which the view asks the page for.
+- The settings still go through Streamlit (widgets, the URL). Later views (a clicked point,
+  a scrubber position, a step of the step-through) add message types here the same way:
+  one entry of ACTIONS, checked by `read_message`.
 
 Security: a token is 32 random bytes bound to one browser session and known only to it (it
 travels in that session's own component data); the registry maps tokens to channels through
@@ -36,6 +44,7 @@ import secrets
 import threading
 import time
 import weakref
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,18 +103,29 @@ def origin_ok(origin: str | None, host: str | None) -> bool:
     return u.scheme in ("http", "https") and u.netloc.lower() == host.lower()
 
 
-def read_message(text: Any) -> int | None:
-    """The credit a well-formed message grants, or None for anything else."""
+ACTIONS = ("play", "pause", "step", "reset")   # the run buttons (`session.Page`'s methods)
+MAX_PENDING = 8                                # actions waiting for the writer, at most
+
+
+def read_message(text: Any) -> tuple[str, int] | None:
+    """("credit", n) or (action, click number) for a well-formed message, None for anything
+    else."""
     if not isinstance(text, str) or len(text.encode("utf-8", "replace")) > MAX_MESSAGE_BYTES:
         return None
     try:
         msg = json.loads(text)
     except ValueError:
         return None
-    if not isinstance(msg, dict) or msg.get("t") != "credit" or set(msg) != {"t", "n"}:
+    if not isinstance(msg, dict) or set(msg) not in ({"t", "n"}, {"t", "a", "n"}):
         return None
     n = msg["n"]
-    return n if isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_CREDIT else None
+    if not isinstance(n, int) or isinstance(n, bool):
+        return None
+    if msg["t"] == "credit" and len(msg) == 2:
+        return ("credit", n) if 1 <= n <= MAX_CREDIT else None
+    if msg["t"] == "do" and msg.get("a") in ACTIONS:
+        return (msg["a"], n) if 0 <= n < 2 ** 31 else None
+    return None
 
 
 @dataclass(eq=False)
@@ -149,25 +169,29 @@ async def live_socket(ws) -> None:
         await ws.close(CLOSE_BAD_ORIGIN)
         return
     if ch is None or ch.page_ref() is None:
-        await ws.close(CLOSE_UNKNOWN)
+        # Accepted, then closed with 4401, so the view can tell "this server does not know
+        # your session" (it restarted, or the session expired) from a socket that cannot
+        # connect: it then asks the page to rerun, which rebuilds the run from the link.
+        await ws.accept()
+        await _close(ws, CLOSE_UNKNOWN)
         return
     await ws.accept()
     old, ch.socket = ch.socket, ws
     if old is not None:
         await _close(old, 1000)
-    credit = asyncio.Event()
-    state = {"credit": 0}
-    writer = asyncio.ensure_future(_write(ch, ws, state, credit))
+    wake = asyncio.Event()
+    state = {"credit": 0, "todo": deque()}
+    writer = asyncio.ensure_future(_write(ch, ws, state, wake))
     try:
-        await _read(ws, state, credit)
+        await _read(ws, state, wake)
     finally:
         writer.cancel()
         if ch.socket is ws:
             ch.socket = None
 
 
-async def _read(ws, state: dict, credit: asyncio.Event) -> None:
-    """Credits in; anything malformed, too big or too frequent closes the socket."""
+async def _read(ws, state: dict, wake: asyncio.Event) -> None:
+    """Credits and clicks in; anything malformed, too big or too frequent closes the socket."""
     window, count = time.monotonic(), 0
     while True:
         msg = await ws.receive()
@@ -181,30 +205,62 @@ async def _read(ws, state: dict, credit: asyncio.Event) -> None:
         if text is not None and len(text) > MAX_MESSAGE_BYTES:
             await _close(ws, CLOSE_TOO_BIG)
             return
-        n = read_message(text)
-        if n is None or count > MAX_MESSAGES_PER_SECOND:
+        m = read_message(text)
+        if m is None or count > MAX_MESSAGES_PER_SECOND or len(state["todo"]) >= MAX_PENDING:
             await _close(ws, CLOSE_POLICY)
             return
-        state["credit"] = min(MAX_CREDIT, state["credit"] + n)
-        credit.set()
+        if m[0] == "credit":
+            state["credit"] = min(MAX_CREDIT, state["credit"] + m[1])
+        else:
+            state["todo"].append(m)
+        wake.set()
 
 
-async def _write(ch: Channel, ws, state: dict, credit: asyncio.Event) -> None:
-    """One frame per credit while the session plays; training in a worker thread."""
+def act(ch: Channel, stream: Stream, action: str, n: int) -> str | None:
+    """Apply a run button's click to the session (a worker thread) and return the full frame
+    that answers it; None when the session is gone."""
+    page = ch.page_ref()
+    if page is None or page.trainer is None:
+        return None
+    with page.lock:
+        rerun = getattr(page, action)()
+        t = page.trainer
+        msg = {"t": "full", "spec": frame_spec(t),
+               "did": {"a": action, "n": n, "playing": page.playing, "rerun": bool(rerun)}}
+        stream.last_trainer = weakref.ref(t)
+        if t.diverged:
+            msg["stopped"] = True
+    msg["at"] = time.time()
+    stream.frames += 1
+    return spec_json(msg)
+
+
+async def _write(ch: Channel, ws, state: dict, wake: asyncio.Event) -> None:
+    """Clicks first, then one frame per credit while the session plays; the work in a worker
+    thread."""
     stream = Stream()
     while ch.socket is ws:
-        if state["credit"] <= 0:
-            credit.clear()
+        if state["todo"]:
+            text = await asyncio.to_thread(act, ch, stream, *state["todo"].popleft())
+        elif state["credit"] <= 0:
+            wake.clear()
             try:
-                await asyncio.wait_for(credit.wait(), timeout=1.0)
+                await asyncio.wait_for(wake.wait(), timeout=1.0)
             except asyncio.TimeoutError:
                 pass
             continue
-        text = await asyncio.to_thread(produce, ch, stream)
+        else:
+            text = await asyncio.to_thread(produce, ch, stream)
+            if text is None:
+                wake.clear()
+                try:  # paused: wait for a click, or look again soon
+                    await asyncio.wait_for(wake.wait(), timeout=IDLE_POLL)
+                except asyncio.TimeoutError:
+                    pass
+                continue
+            state["credit"] -= 1
         if text is None:
-            await asyncio.sleep(IDLE_POLL)
             continue
-        state["credit"] -= 1
         try:
             await ws.send_text(text)
         except Exception:  # noqa: BLE001 - the socket went away: the reader ends the session

@@ -40,6 +40,7 @@ def main() -> None:
             S.set_playing(False)
             with lab:
                 cfg = lab_tab(cfg)
+    _wake_button()
     S.write_url(cfg, force=True)
     S.page().runs_done = S.page().runs_done + 1  # see controls._noted
 
@@ -51,6 +52,18 @@ def _page_style() -> None:
     """The page's own CSS (our static file only, nothing from a visitor)."""
     dark = getattr(st.context.theme, "type", None) == "dark"
     st.html(f"<style>:root {{ --pg-page-bg: {'#0e1117' if dark else '#ffffff'}; }}\n{PAGE_CSS}</style>")
+
+
+WAKE_KEY = "pg_wake"
+
+
+def _wake_button() -> None:
+    """A button no one sees (page.css hides it): the live view clicks it to have the whole
+    page run again, e.g. after a click on its channel changed the run (views/static/channel.js,
+    `askPage`) or when the server no longer knows the session (a restart: Streamlit
+    reconnects by itself but does not rerun an idle page). A click outside every fragment is
+    Streamlit's own way to a whole-page run; the run does the rest."""
+    st.button("Refresh the page", key=WAKE_KEY, help="Draws the whole page again.")
 
 
 def _intro() -> None:

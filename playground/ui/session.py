@@ -91,6 +91,41 @@ class Page:
     lab_ab: dict | None = None
     lab_cfg_in: dict | None = None
 
+    # The run buttons' actions. The page's callbacks and the live channel's socket
+    # (ui/channel.py) both call them; each returns whether the rest of the page must be
+    # drawn again (the buttons' label, the link, the inspector), beyond the live view.
+    def play(self) -> bool:
+        with self.lock:
+            self.playing = self.trainer is not None and not self.trainer.diverged
+        return True
+
+    def pause(self) -> bool:
+        with self.lock:
+            self.playing = False
+        return True
+
+    def step(self) -> bool:
+        """One epoch, paused. Only the live view changes, unless it was playing, the epoch
+        diverged or the inspector shows a weight."""
+        with self.lock:
+            was_playing, self.playing = self.playing, False
+            t = self.trainer
+            t.train(1)
+            return was_playing or bool(t.diverged) or bool(self.sel)
+
+    def reset(self) -> bool:
+        """Same data, new random starting weights (as TensorFlow Playground's Reset), epoch
+        0; the link holds them (`init_seed`), so it still reproduces the run."""
+        with self.lock:
+            cfg = self.cfg
+            init_seed = cfg.init_seed
+            while init_seed == cfg.init_seed:
+                init_seed = random.randint(1, 999_999)
+            self.cfg = validate(cfg.replace(init_seed=init_seed))[0]
+            self.trainer = Trainer(self.cfg, data=self.trainer.data)
+            self.playing = False
+        return True
+
     def take_flash(self) -> str | None:
         msg, self.flash = self.flash, None
         return msg
@@ -374,40 +409,22 @@ def ensure_trainer(cfg: Config) -> Trainer:
     return t
 
 
-@locked
 def reset_run() -> bool:
-    """Same data, new random starting weights (as TensorFlow Playground's Reset), epoch 0; the
-    link holds them (`init_seed`), so it still reproduces the run. The run buttons' actions
-    return whether the rest of the page must be redrawn too (they live in the live view)."""
-    t, cfg = trainer(), page().cfg
-    init_seed = cfg.init_seed
-    while init_seed == cfg.init_seed:
-        init_seed = random.randint(1, 999_999)
-    set_config(cfg.replace(init_seed=init_seed))
-    page().trainer = _new_trainer(page().cfg, data=t.data)
-    set_playing(False)
-    return True
+    """Reset (`Page.reset`). The run buttons' actions return whether the rest of the page must
+    be redrawn too (they live in the live view)."""
+    return page().reset()
 
 
 def play() -> bool:
-    set_playing(not trainer().diverged)
-    return True
+    return page().play()
 
 
 def pause() -> bool:
-    set_playing(False)
-    return True
+    return page().pause()
 
 
-@locked
 def step() -> bool:
-    """One epoch, paused. Only the live view changes, unless it was playing, the epoch
-    diverged or the inspector shows a weight."""
-    was_playing = playing()
-    set_playing(False)
-    t = trainer()
-    t.train(1)
-    return was_playing or bool(t.diverged) or bool(page().sel)
+    return page().step()
 
 
 def regenerate() -> None:

@@ -3,15 +3,55 @@
    the screen paints them and never pile up. If the socket cannot open, the view says so once
    ("channel" state) and the page falls back to its fragment ticks. */
 const CHANNEL_CREDIT = 2, CHANNEL_TIMEOUT = 4000, CHANNEL_TRIES = 3, CHANNEL_RETRY = 1500;
-let channelReports = 0;
+const CHANNEL_UNKNOWN = 4401, CHANNEL_ASKS = 20;  // ui/channel.CLOSE_UNKNOWN
+const STREAMLIT_RUNNING = "[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon], "
+  + "[data-testid=stStatusWidgetRunningManIcon]";  // Streamlit's "running" mark
+let channelReports = 0, runClicks = 0, runBarOwner = null;
+// the page's run buttons (ui/controls.run_buttons), by the key class Streamlit gives them
+const RUN_KEYS = { pg_play: "play", pg_pause: "pause", pg_step: "step", pg_step_p: "step",
+                   pg_reset: "reset", pg_reset_p: "reset" };
 
 /** Report the channel's state to the page ({ok, n, stopped}): the page reruns on each new n.
     A report that says what the last one said is not sent (no rerun storms). */
-function channelReport(inst, ok, stopped = false) {
-  if (!stopped && inst.chanOk === ok) return;
+function channelReport(inst, ok, stopped = false, rerun = false) {
+  if (!stopped && !rerun && inst.chanOk === ok) return;
   inst.chanOk = ok;
   channelReports = Math.max(channelReports + 1, Date.now());
   inst.setState("channel", { ok, n: channelReports, stopped });
+}
+
+/** Have the whole page run again: a click on the page's hidden wake button (ui/page.py)
+    when it is there, else a report that reruns the view's fragment, which reruns the page. */
+function askPage(inst, stopped = false) {
+  const wake = document.querySelector(".st-key-pg_wake button");
+  if (wake && !stopped) { wake.click(); return; }
+  channelReport(inst, true, stopped, true);
+}
+
+/** Which run button a click is on ("play", "step", ...), or null. */
+function runAction(target) {
+  const box = target && target.closest ? target.closest("button") : null;
+  const keyed = box && box.closest('[class*="st-key-pg_"]');
+  if (!keyed || box.disabled) return null;
+  for (const c of keyed.classList) if (c.startsWith("st-key-") && RUN_KEYS[c.slice(7)]) return RUN_KEYS[c.slice(7)];
+  return null;
+}
+
+/** While a socket is open, a run button's click goes over it (capture phase: Streamlit's
+    own handler never sees it); otherwise the click is Streamlit's, as before. */
+function onRunClick(e) {
+  const inst = runBarOwner, ch = inst && inst.chan, a = runAction(e.target);
+  if (!a || !ch || !ch.open || ch.ws.readyState !== 1) return;
+  e.preventDefault();
+  e.stopPropagation();
+  runClicks = Math.max(runClicks + 1, Date.now() % 2 ** 30);
+  ch.ws.send(JSON.stringify({ t: "do", a, n: runClicks }));
+  stats.runSent = (stats.runSent || 0) + 1;
+}
+
+function takeRunButtons(inst) {
+  if (!runBarOwner) document.addEventListener("click", onRunClick, true);
+  runBarOwner = inst;
 }
 
 function channelSend(ch, n) {
@@ -46,18 +86,38 @@ function openSocket(inst, ch) {
     clearTimeout(timer);
     Object.assign(ch, { open: true, tries: 0, base: null });
     stats.channel = "open";
+    takeRunButtons(inst);
     channelSend(ch, CHANNEL_CREDIT);
     channelReport(inst, true);
   };
   ws.onmessage = (e) => channelFrame(inst, ch, e.data);
-  ws.onclose = () => {
+  ws.onclose = (e) => {
     clearTimeout(timer);
     const was = ch.open;
     ch.open = false;
     if (inst.chan !== ch) return;
+    if (e && e.code === CHANNEL_UNKNOWN) { sessionLost(inst, ch); return; }
     if (was) channelReport(inst, false);  // the page ticks again until the socket is back
     channelFailed(inst, ch);
   };
+}
+
+/** The server does not know this session (it restarted, or the session expired): ask the
+    page to run again, which rebuilds the run from the link and sends a new token. Streamlit
+    reconnects on its own but reruns only if it was running something, so the view asks,
+    once a second until the new token comes (an ask made before Streamlit is back is lost). */
+function sessionLost(inst, ch) {
+  ch.failed = true;
+  stats.channel = "off";
+  let asks = 0;
+  const ask = () => {
+    if (inst.chan !== ch || asks >= CHANNEL_ASKS) return;
+    // while the page runs (the ask got through), a new ask would only interrupt that run
+    if (!document.querySelector(STREAMLIT_RUNNING)) { asks += 1; askPage(inst); }
+    stats.asks = asks;
+    ch.retry = setTimeout(ask, 1000);
+  };
+  ask();
 }
 
 /** A socket that would not open or went away: try again a few times, then stay on the
@@ -75,7 +135,7 @@ function channelFailed(inst, ch) {
 function channelFrame(inst, ch, text) {
   let m;
   try { m = JSON.parse(text); } catch (e) { return; }
-  ch.owed += 1;
+  if (!m.did) ch.owed += 1;  // a click's answer came without a credit
   stats.channelFrames = (stats.channelFrames || 0) + 1;
   if (m.t === "full" && m.spec) ch.base = m.spec;
   const B = ch.base, spec = m.t === "full" ? m.spec
@@ -93,7 +153,8 @@ function channelFrame(inst, ch, text) {
   } else {
     channelCredit(inst);
   }
-  if (m.stopped) channelReport(inst, true, true);
+  if (m.did) { stats.runDone = (stats.runDone || 0) + 1; stats.lastRun = m.did; }
+  if (m.stopped || (m.did && m.did.rerun)) askPage(inst, !!m.stopped);
 }
 
 /** After a paint: the credits of every frame that arrived since the last one. */
