@@ -306,31 +306,46 @@ class Trainer:
             done += 1
         return done
 
-    def step_epoch(self) -> None:
-        """One epoch of mini-batch steps. Per batch: the optimizer's step on the cost's
-        gradient plus λ × the penalty's gradient (L2: λ w, as TFP), then the penalty's
-        proximal step (L1: optim.l1_step, a weight that would cross zero is set to exactly 0).
-        See optim.Penalty."""
-        cfg, net, g = self.cfg, self.net, self.g
-        opt, theta = OPTIMIZERS[cfg.optimizer], net.theta
-        lr = SCHEDULES[cfg.schedule](cfg.lr, self.epoch)
-        penalty, rate = PENALTIES[cfg.reg], cfg.reg_rate
+    def learning_rate(self) -> float:
+        """η of this epoch's steps: the schedule's rate, η_e = schedule(η, e)."""
+        return SCHEDULES[self.cfg.schedule](self.cfg.lr, self.epoch)
+
+    def batch_step(self, lr: float):
+        """The update of one mini-batch at rate η, as a function step(xb, tb, ws, gW, scale)
+        (an entry of `self.batches`: inputs, targets, workspace, gradient views, 1/B):
+
+            g = ∂C/∂θ (summed over the batch),  g += λ ∂P/∂θ / scale (L2: λ w, as TFP),
+            θ ← optimizer(θ, scale · g, η),     θ ← prox(θ, η λ) (L1: optim.l1_step)
+
+        A function built once per epoch, so the loop pays one call per batch and looks
+        nothing up. See optim.Penalty."""
+        cfg, net, g, state = self.cfg, self.net, self.g, self.opt_state
+        opt, theta, mask, name = OPTIMIZERS[cfg.optimizer], net.theta, net.mask, cfg.optimizer
+        penalty, rate, scratch, thr_out = PENALTIES[cfg.reg], cfg.reg_rate, self._scratch, self._thr
         pgrad = penalty.grad if rate else None
         prox = penalty.prox if rate else None
-        thr = (lr * rate) * net.mask if prox is not None else None
-        good = theta.copy()
+        thr = (lr * rate) * mask if prox is not None else None
+
+        def step(xb, tb, ws, gW, scale):
+            ws.gradient_sum(xb, tb, gW)  # the mean gradient is scale · g
+            if pgrad is not None:
+                np.add(g, (rate / scale) * pgrad(theta, mask), g)
+            opt(theta, g, lr, state, scale)
+            if prox is not None:
+                prox(theta, l1_threshold(thr, name, state, thr_out), scratch)
+        return step
+
+    def step_epoch(self) -> None:
+        """One epoch of mini-batch steps, each `batch_step` (the step-through of core/inside
+        takes the same step on chosen points)."""
+        step = self.batch_step(self.learning_rate())
+        good = self.net.theta.copy()
         perm = self.order_rng.permutation(self.X_train.shape[1])
         self._XT.take(perm, 0, self.Xs)  # ndarray methods: no np.* dispatch cost
         self._TT.take(perm, 0, self.Ts)
         with np.errstate(all="ignore"):  # overflow is caught below, per epoch
-            for xb, tb, ws, gW, scale in self.batches:
-                ws.gradient_sum(xb, tb, gW)  # the mean gradient is scale · g
-                if pgrad is not None:
-                    g += (rate / scale) * pgrad(theta, net.mask)
-                opt(theta, g, lr, self.opt_state, scale)
-                if prox is not None:
-                    prox(theta, l1_threshold(thr, cfg.optimizer, self.opt_state, self._thr),
-                         self._scratch)
+            for b in self.batches:
+                step(*b)
             self.epoch += 1
             self.record()
             reason = self._divergence()
