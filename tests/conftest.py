@@ -22,6 +22,11 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SERVER_START_TIMEOUT = 60
+# AppTest runs the page in this process and no view ever reports to it, so its first run
+# draws the whole page (ui/page._rest_of_page); the servers the browser tests start do not
+# inherit this (start_app), so they load as a visitor's page does.
+STAGED_ENV = "PLAYGROUND_STAGED_LOAD"
+os.environ[STAGED_ENV] = "off"
 
 
 def in_ci() -> bool:
@@ -48,7 +53,8 @@ def start_app(port: int | None = None, app: Path = ROOT / "app.py", env: dict | 
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     log = open(ARTIFACTS / f"server-{port}.log", "w") if ARTIFACTS.exists() else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            env={**os.environ, **(env or {})})
+                            env={**{k: v for k, v in os.environ.items() if k != STAGED_ENV},
+                                 **(env or {})})
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + SERVER_START_TIMEOUT
     while time.time() < deadline:

@@ -13,6 +13,20 @@ IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testi
         " [data-testid=stStatusWidgetRunningManIcon]')")
 
 
+WHOLE_PAGE = ".st-key-pg_wake"  # drawn (hidden) once the whole page is (ui/page.py)
+
+
+def wait_loaded(page, timeout: float = LOAD_TIMEOUT / 1000) -> None:
+    """Until the view shows its status line, the whole page is drawn (a session's first run
+    sends the live view alone, ui/page._rest_of_page) and Streamlit is idle."""
+    page.locator(STATUS).filter(has_text=EPOCH).first.wait_for(timeout=timeout * 1000)
+    page.locator(WHOLE_PAGE).first.wait_for(state="attached", timeout=timeout * 1000)
+    wait_idle(page)
+    # elements whose code is still loading show as skeletons (Streamlit loads it lazily)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stSkeleton]')",
+                           timeout=timeout * 1000)
+
+
 def key(name: str) -> str:
     """A CSS selector for the widget with key `name`: the page gives a widget a new key
     (`name__N`) each time it changes its value from outside (ui/session.widget_key)."""

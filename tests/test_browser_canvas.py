@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from pagekit import LOAD_TIMEOUT, wait_idle
+from pagekit import LOAD_TIMEOUT, wait_idle, wait_loaded
 
 CANVAS_STATUS = ".pg-status"  # the live view's own status line (inside its shadow root)
 ANY_STATUS = f"{CANVAS_STATUS}, [data-testid=stText]"  # ... or the server's, while it has one
@@ -44,7 +44,7 @@ def _open(ctx, url: str, path: str = "/"):
         m if isinstance(m, bytes) else m.encode())))
     page.goto(url + path)
     page.locator(ANY_STATUS).filter(has_text=re.compile(r"Epoch \d")).first.wait_for(timeout=LOAD_TIMEOUT)
-    wait_idle(page)
+    wait_loaded(page)  # the rest of the page too
     page.wait_for_function(f"() => ({VIEW})() !== null", timeout=LOAD_TIMEOUT)
     return page
 

@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from conftest import start_app, stop_app
-from pagekit import EPOCH, LOAD_TIMEOUT, STATUS, click, wait_idle
+from pagekit import STATUS, click, wait_idle, wait_loaded
 from prockit import cpu_seconds, settle
 
 LIVE = "/pg-live"
@@ -56,7 +56,7 @@ def open_app(page, url: str, wait: bool = True):
 
 
 def loaded(page):
-    page.locator(STATUS).filter(has_text=EPOCH).first.wait_for(timeout=LOAD_TIMEOUT)
+    wait_loaded(page)
     wait_idle(page)
     return page
 

@@ -10,8 +10,8 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
-from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, key, losses, select_option, step,
-                     wait_epoch, wait_idle)
+from pagekit import (LOAD_TIMEOUT, click, epoch, key, losses, select_option, step,
+                     wait_epoch, wait_idle, wait_loaded)
 
 # The live view's canvases, also inside the component's shadow root.
 CANVASES = """() => { const out = [], walk = (root) => { for (const el of root.querySelectorAll('*')) {
@@ -21,7 +21,7 @@ CANVASES = """() => { const out = [], walk = (root) => { for (const el of root.q
 
 def open_app(page, url: str, query: str = ""):
     page.goto(f"{url}/{'?' + query if query else ''}")
-    page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
+    wait_loaded(page)
     wait_idle(page)
     page.wait_for_function(f"() => ({CANVASES})().length"
                            " || document.querySelector('.st-key-pg_fig_boundary .main-svg')",
@@ -227,7 +227,7 @@ def test_depth_lab_tab_and_back(app_url, new_page, artifacts):
     assert page.locator("[data-testid=stException]").count() == 0
     page.screenshot(path=str(artifacts / "depth-lab.png"), full_page=True)
     page.get_by_role("tab", name="Playground").click()
-    page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
+    wait_loaded(page)
     page.wait_for_function("() => !location.search.includes('tab=lab')", timeout=20_000)
     url = unquote(page.url)
     assert "tab=lab" not in url and "lab_depths=0,1,2" in url

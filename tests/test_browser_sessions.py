@@ -16,8 +16,8 @@ import psutil
 import pytest
 
 from conftest import start_app, stop_app
-from pagekit import (EPOCH, LOAD_TIMEOUT, STATUS, click, epoch, key, losses, select_option, step,
-                     wait_epoch, wait_idle)
+from pagekit import (LOAD_TIMEOUT, click, epoch, key, losses, select_option, step,
+                     wait_epoch, wait_idle, wait_loaded)
 from playground.core.config import parse_query, to_params
 from playground.core.train import Trainer
 
@@ -59,7 +59,7 @@ def open_app(page, url: str, query: str = ""):
     Requests off the loopback are refused."""
     page.context.route(NOT_LOOPBACK, lambda route: route.abort())
     page.goto(f"{url}/{'?' + query if query else ''}")
-    page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
+    wait_loaded(page)
     page.locator("[data-testid=stCode] code").first.wait_for(timeout=LOAD_TIMEOUT)
     wait_idle(page)
     return page

@@ -9,12 +9,12 @@ from urllib.parse import parse_qs
 
 from playwright.sync_api import expect
 
-from pagekit import EPOCH, LOAD_TIMEOUT, STATUS, key, select_option, wait_idle
+from pagekit import LOAD_TIMEOUT, key, select_option, wait_idle, wait_loaded
 
 
 def open_app(page, url: str, query: str = ""):
     page.goto(f"{url}/{'?' + query if query else ''}")
-    page.locator(STATUS).filter(has_text=EPOCH).wait_for(timeout=LOAD_TIMEOUT)
+    wait_loaded(page)
     wait_idle(page)
     return page
 
@@ -148,3 +148,34 @@ def test_the_inspector_opens_in_view_and_an_empty_click_closes_it(app_url, brows
     net = view["net"]
     page.mouse.click(net["x"] + net["w"] * 0.5, net["y"] + 8)  # empty space above the neurons
     expect(page.locator(".st-key-pg_inspector")).to_have_count(0, timeout=20_000)
+
+
+# Recorded from the first byte of the page: when the view first painted a boundary, and when
+# the first widget of the rest of the page (the learning-rate menu) entered the document.
+FIRST_LOAD_PROBE = """(() => {
+  const seen = {}; window.__pgFirst = seen;
+  const look = () => {
+    const now = performance.now();
+    if (seen.paint === undefined && globalThis.PlaygroundCanvas && PlaygroundCanvas.stats.paints > 0) seen.paint = now;
+    if (seen.widget === undefined && document.querySelector('[class*="st-key-w_lr"]')) seen.widget = now;
+    if (seen.paint === undefined || seen.widget === undefined) requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})();"""
+
+
+def test_the_first_boundary_does_not_wait_for_the_rest_of_the_page(app_url, new_page):
+    """Streamlit's frontend reveals every lazily loaded element of one render together: with
+    the whole page in the first run, the boundary appeared only after the ~50 widgets around
+    it had loaded their code (2–3 s after the first paint). The first run now sends the live
+    view alone, so it paints before the first of the other widgets exists, and the rest
+    follows by itself."""
+    page = new_page(1440, 900)
+    page.add_init_script(FIRST_LOAD_PROBE)
+    open_app(page, app_url)
+    page.wait_for_function("() => window.__pgFirst.paint !== undefined && window.__pgFirst.widget !== undefined",
+                           timeout=LOAD_TIMEOUT)
+    seen = page.evaluate("window.__pgFirst")
+    assert seen["paint"] < seen["widget"], seen
+    expect(page.locator(f"{key('w_lr')}").first).to_be_visible()
+    expect(page.locator("[data-testid=stCode] code").first).to_contain_text(app_url)  # the share link

@@ -267,7 +267,8 @@ def test_live_view_state_runs_in_apptest():
     at = AppTest.from_string(APP_STATE, default_timeout=30)
     at.run()
     assert not at.exception, at.exception
-    assert any("state=[('channel', None), ('hash', None), ('select', None), ('toggle', None)]" in m.value for m in at.markdown)
+    assert any("state=[('channel', None), ('hash', None), ('pick', None), ('select', None), ('toggle', None)]"
+               in m.value for m in at.markdown)
 
 
 def test_browser_reports_are_checked():
@@ -299,3 +300,144 @@ def test_component_module_is_a_small_loader_and_the_code_travels_once():
     assert "globalThis.PlaygroundCanvas = api" in code["js"] and "export " not in code["js"]
     assert not any(line.startswith("//") for line in code["js"].splitlines())
     assert len(code["key"]) == 16 and code == ui_canvas.code_payload()
+
+
+# ---------------------------------------------------------------- See inside: the overlay
+def _trace(indices=(0,), **kw):
+    from playground.core import inside
+    t = trainer(**kw)
+    t.train(5)
+    return inside.trace(t, list(indices))
+
+
+def _mat(a) -> list:
+    return np.asarray(a, dtype=np.float64).tolist()
+
+
+INSIDE_RUNS = {  # name -> (indices, config)
+    "binary, one point": ((3,), {}),
+    "3 classes, a mini-batch": ((0, 5, 9, 12), dict(dataset="spiral", classes=3, cost="cross_entropy",
+                                                    layers=(5, 3), features=("x1", "x2", "x1sq"))),
+    "residual regression, two points": ((1, 2), dict(dataset="reg-gauss", layers=(3, 3), residual=True,
+                                                      features=("x1", "x2", "x1x2"), activation=("relu",))),
+}
+
+
+@pytest.mark.parametrize("name", INSIDE_RUNS)
+def test_inside_spec_has_the_traces_numbers_at_each_step(name):
+    """Every number is the trace's (the mean over the points of a and z, δ summed over them,
+    ∂L/∂W, ∂L/∂b, W before and after), and each step shows what it has computed so far."""
+    indices, kw = INSIDE_RUNS[name]
+    tr = _trace(indices, **kw)
+    n = len(tr.layers)
+    assert [s.part for s in tr.steps] == ["forward"] * n + ["cost"] + ["backward"] * n + ["update", "result"]
+    for i, step in enumerate(tr.steps):
+        spec = cs.inside_spec(tr, i)
+        assert spec["step"] == {"index": i, "count": len(tr.steps), "part": step.part, "layer": step.layer,
+                                "title": step.title}
+        assert spec["points"] == _mat(tr.points) and spec["indices"] == list(indices) and spec["k"] == len(indices)
+        assert spec["inputs"] == _mat(tr.layers[0].a_in.mean(axis=1))
+        assert spec["show_inputs"] == (step.part in ("forward", "cost"))
+        fwd = range(step.layer + 1) if step.part == "forward" else range(n)
+        back = (range(step.layer, n) if step.part == "backward" else range(n) if step.part in ("update", "result")
+                else range(0))
+        for l, (L, got) in enumerate(zip(tr.layers, spec["layers"])):
+            where = (name, i, l)
+            assert got["a"] == (_mat(L.A.mean(axis=1)) if l in fwd else None), where
+            assert got["z"] == (_mat(L.Z.mean(axis=1)) if l in fwd else None), where
+            assert got["delta"] == (_mat(L.delta.sum(axis=1)) if l in back else None), where
+            assert got["dW"] == (_mat(L.dW) if l in back else None), where
+            assert got["db"] == (_mat(L.db) if l in back else None), where
+            done = step.part in ("update", "result")
+            assert (got["W"], got["W_after"]) == ((_mat(L.W), _mat(L.W_after)) if done else (None, None)), where
+            assert (got["b"], got["b_after"]) == ((_mat(L.b), _mat(L.b_after)) if done else (None, None)), where
+            shown = ("a" if step.part in ("forward", "cost") and l in fwd
+                     else "delta" if step.part == "backward" and l in back else None)
+            assert got["show"] == shown, where
+            assert got["grad"] == (step.part == "update" or (step.part == "backward" and l in back)), where
+            assert got["dim"] == ((step.part == "forward" and l > step.layer)
+                                  or (step.part == "backward" and l < step.layer)), where
+        cost = spec["cost"]
+        if step.part == "forward":
+            assert cost is None
+        else:
+            assert cost["loss"] == tr.loss and cost["points"] == _mat(tr.point_loss_before)
+            assert cost["target"] == _mat(tr.target.mean(axis=1)) and cost["name"] == tr.cost
+            assert cost["after"] == (float(tr.point_loss_after.mean()) if step.part == "result" else None)
+            assert cost["show"] == (step.part in ("cost", "result"))
+        assert json.loads(spec_json(spec)) == spec        # JSON-safe, float64 kept bit for bit
+
+
+def test_inside_spec_one_point_is_that_points_numbers_and_the_scales_are_the_traces():
+    tr = _trace((4,), layers=(4, 2))
+    out = len(tr.layers) - 1
+    cost = cs.inside_spec(tr, tr.steps.index(next(s for s in tr.steps if s.part == "cost")))
+    assert cost["layers"][out]["a"] == _mat(tr.output[:, 0])           # one point: its own output
+    assert cost["points"] == [_mat(tr.points[0])]
+    back = cs.inside_spec(tr, len(tr.layers) + 1)                      # backward: the output layer
+    assert back["layers"][out]["delta"] == _mat(tr.layers[out].delta[:, 0])
+    assert back["layers"][out]["delta"] == back["layers"][out]["db"]   # one point: δ = ∂L/∂b
+    M = back["max"]
+    assert M["dW"] == max(float(np.abs(L.dW).max()) for L in tr.layers)
+    assert M["db"] == max(float(np.abs(L.db).max()) for L in tr.layers)
+    assert M["delta"] == max(float(np.abs(L.delta.sum(axis=1)).max()) for L in tr.layers)
+    assert M["step"] == max(max(float(np.abs(L.W_after - L.W).max()), float(np.abs(L.b_after - L.b).max()))
+                            for L in tr.layers)
+    assert all(cs.inside_spec(tr, i)["max"] == M for i in range(len(tr.steps)))   # fixed scales
+
+
+def test_inside_spec_is_bounded_and_refuses_unknown_steps():
+    from playground.core.config import FEATURE_NAMES
+    tr = _trace((0,))
+    sizes = [len(spec_json(cs.inside_spec(tr, i))) for i in range(len(tr.steps))]
+    assert max(sizes) < 6_000, sizes                                   # the default net
+    big = _trace(tuple(range(10)), features=FEATURE_NAMES, layers=(32,) * 8, dataset="blobs", classes=5,
+                 cost="cross_entropy", points=200)
+    sizes = [len(spec_json(cs.inside_spec(big, i))) for i in range(len(big.steps))]
+    assert max(sizes) < 600_000, max(sizes)                            # the largest net, at the update
+    assert sizes[0] < 30_000, sizes[0]                                 # forward steps: no matrices
+    for bad in (-1, len(tr.steps), True):
+        with pytest.raises(IndexError):
+            cs.inside_spec(tr, bad)
+
+
+def test_inside_spec_non_finite_values_are_null():
+    assert cs._vec([1.0, float("nan"), float("inf")]) == [1.0, None, None]
+    assert cs._absmax([np.array([1.0, -3.0, np.inf]), np.array([np.nan])]) == 3.0
+
+
+def test_pick_reports_are_checked():
+    """pick comes from the browser: finite numbers within the plot, an int n; else None."""
+    from playground.ui import canvas as ui
+    assert ui._clean_pick({"x": 1.5, "y": -6.0, "n": 3}) == {"x": 1.5, "y": -6.0, "n": 3}
+    assert ui._clean_pick({"x": 0, "y": 6, "n": 1764590000123}) == {"x": 0.0, "y": 6.0, "n": 1764590000123}
+    assert type(ui._clean_pick({"x": 0, "y": 1, "n": 1})["x"]) is float
+    for bad in (None, [], "1,2", {"x": 1.0, "y": 2.0}, {"x": 1.0, "n": 1}, {"x": "1", "y": 2.0, "n": 1},
+                {"x": float("nan"), "y": 0.0, "n": 1}, {"x": float("inf"), "y": 0.0, "n": 1},
+                {"x": 6.01, "y": 0.0, "n": 1}, {"x": 0.0, "y": -7, "n": 1}, {"x": True, "y": 0.0, "n": 1},
+                {"x": 0.0, "y": 0.0, "n": 1.0}, {"x": 0.0, "y": 0.0, "n": True}, {"x": 0.0, "y": 0.0, "n": "1"},
+                {"x": 0.0, "y": 0.0, "n": 1, "extra": 1}, {"x": [0.0], "y": 0.0, "n": 1}):
+        assert ui._clean_pick(bad) is None, bad
+
+
+APP_INSIDE = """
+import streamlit as st
+from playground.core import inside
+from playground.core.config import Config
+from playground.core.train import Trainer
+from playground.views.canvas_spec import frame_spec, inside_spec, points_spec
+from playground.ui.canvas import live_view_state
+
+t = Trainer(Config())
+ins = inside_spec(inside.trace(t, [0, 1]), 4)
+state = live_view_state(frame_spec(t), points_spec(t), key="live", inside=ins)
+st.write(f"pick={state['pick']}")
+"""
+
+
+def test_live_view_state_takes_an_inside_overlay_in_apptest():
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_string(APP_INSIDE, default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("pick=None" in m.value for m in at.markdown)

@@ -65,7 +65,8 @@ def test_bad_settings_in_a_model_file_are_named():
 BAD_VALUES = [("w_optimizer", "bogus"), ("w_lr", 1e9), ("w_lr", float("nan")),
               ("w_cost", ["squared"]), ("w_residual", "yes"), ("w_points", 10**9),
               ("w_act_0", "<b>"), ("w_features", ["x1", "rm -rf"]), ("w_depth", "3"),
-              ("w_tab", "Admin"), ("pg_speed", "warp"), ("w_dataset", None), ("w_seed", -1)]
+              ("w_tab", "Admin"), ("pg_speed", "warp"), ("w_dataset", None), ("w_seed", -1),
+              ("pg_inside", "bogus"), ("pg_inside", ["step"])]
 
 
 def test_crafted_widget_values_are_refused_on_the_server():
@@ -77,7 +78,8 @@ def test_crafted_widget_values_are_refused_on_the_server():
         at.run()
         assert not at.exception, (base, at.exception)
         assert url(at) == {} and trainer(at) is t, (base, url(at))
-        assert at.session_state["pg"].prefs == {"pg_speed": "fast", "pg_view": "small"}
+        assert at.session_state["pg"].prefs == {"pg_speed": "fast", "pg_view": "small",
+                                                "pg_inside": "off"}
     widget(at, "selectbox", "w_lr").select(0.3)  # and the page still takes real clicks
     run(at)
     assert url(at) == {"lr": "0.3"}

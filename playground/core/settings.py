@@ -31,7 +31,7 @@ REG_NAMES = ("none", "l1", "l2")
 INIT_NAMES = ("tfp", "zeros", "xavier", "he")
 TAB_NAMES = ("play", "lab")
 HIDEABLE = ("data", "features", "network", "learning", "lr", "activation", "cost",
-            "optimizer", "batch", "reg", "init", "noise", "share", "files", "lab")
+            "optimizer", "batch", "reg", "init", "noise", "share", "files", "lab", "inside")
 
 MAX_LAYERS = 8
 MAX_NEURONS = 32

@@ -21,6 +21,7 @@ from .engine import Net
 from .model import check_fits
 from .optim import OPTIMIZERS, PENALTIES, SCHEDULES, l1_threshold
 from .settings import keys_that
+from .trail import Trail
 
 # Which settings rebuild what: the one rule the page, CLI and tests share, read from the
 # settings table (each setting declares its `change`).
@@ -199,7 +200,8 @@ class _Edit:
 
 
 class Trainer:
-    """Holds one run: data, network, optimizer state, epoch counter and history."""
+    """Holds one run: data, network, optimizer state, epoch counter, history and the trail
+    of its weights (`trail`: every recorded epoch's θ, thinned as the history is)."""
 
     def __init__(self, cfg: Config, data: Dataset | None = None):
         data_rng, weight_rng, self.order_rng = rngs(cfg.seed, cfg.init_seed)
@@ -224,6 +226,7 @@ class Trainer:
         self.stop: Stop | None = None
         self._edit: _Edit | None = None
         self.history = History()
+        self.trail = Trail(self.net.n_params)
         self.baseline = constant_loss(self.net.cost, self.T_train)
         self._best = self.net.theta.copy()
         self._setup_batches()
@@ -268,6 +271,7 @@ class Trainer:
         self.net.set_layers(model.layers)
         self.epoch = model.epoch
         self.opt_state, self.stop, self._edit, self.history = {}, None, None, History()
+        self.trail = Trail(self.net.n_params)
         self.record()
         self.mark_good()
         self.stop = self._data_stop()
@@ -439,6 +443,7 @@ class Trainer:
         optimizer starts afresh."""
         self.net.theta[:] = weights
         self.history.cut(epoch)
+        self.trail.cut(epoch)
         self.epoch = epoch
         self.record()
         self.opt_state, self.stop, self._edit = {}, stop, None
@@ -472,8 +477,10 @@ class Trainer:
         return tr, te, int(count(hit[:n])) / n, int(count(hit[n:])) / max(m, 1)
 
     def record(self) -> None:
-        """Measure the current weights into the history, as epoch `self.epoch`."""
+        """Measure the current weights into the history and keep them in the trail, as epoch
+        `self.epoch` (the same epoch again, after `history.pop()`, replaces its snapshot)."""
         self.history.append(self.epoch, *self.evaluate())
+        self.trail.append(self.epoch, self.net.theta)
 
     def predict_grid(self, X: np.ndarray) -> np.ndarray:
         """Raw points (n, 2) → P(class 1) (binary), class index (k classes) or value (regression)."""

@@ -15,11 +15,12 @@ JavaScript with every tick: 28 KB a tick, 0.8 MB/s per playing tab, measured).
     def tick():
         trainer.train(5)
         sel = live_view(frame_spec(trainer), points_spec(trainer, show_test), key="live")
-        # or: state = live_view_state(...) → {"select", "toggle", "hash"}
+        # or: state = live_view_state(...) → {"select", "toggle", "hash", "channel", "pick"}
 """
 from __future__ import annotations
 
 import hashlib
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +28,7 @@ import streamlit as st
 
 from . import session as S
 from ..core.config import FEATURE_NAMES
+from ..core.datasets import DOMAIN
 from ..views.static_code import canvas_css, canvas_js
 
 COMPONENT_NAME = "playground_live_view"
@@ -97,14 +99,33 @@ def _clean_hash(v) -> str | None:
     return v if isinstance(v, str) and v.startswith("#") and 1 < len(v) <= MAX_HASH else None
 
 
+def _coordinate(v) -> float | None:
+    """A finite number (not a bool) within the boundary's extent [-DOMAIN, DOMAIN], else None."""
+    if type(v) not in (int, float):
+        return None
+    v = float(v)
+    return v if math.isfinite(v) and -DOMAIN <= v <= DOMAIN else None
+
+
+def _clean_pick(v) -> dict | None:
+    """{"x": x1, "y": x2, "n": int}: a click on the boundary in data coordinates (within the
+    plot's extent), n growing with every click; anything else None."""
+    if not isinstance(v, dict) or set(v) != {"x", "y", "n"} or type(v["n"]) is not int:
+        return None
+    x, y = _coordinate(v["x"]), _coordinate(v["y"])
+    return None if x is None or y is None else {"x": x, "y": y, "n": v["n"]}
+
+
 def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 420,
                     discretize: bool = False, show_test: bool = False, log_loss: bool = False,
                     show_network: bool = True, status_help: str | None = None,
-                    channel: dict | None = None) -> dict:
+                    channel: dict | None = None, inside: dict | None = None,
+                    pick: bool = False) -> dict:
     """Mount (or update) the live view; return what the visitor did in it, checked (the values
     come from the browser):
 
-    ``{"select": dict | None, "toggle": {"feature": str, "n": int} | None, "hash": str | None}``
+    ``{"select": dict | None, "toggle": {"feature": str, "n": int} | None, "hash": str | None,
+    "channel": dict | None, "pick": {"x": float, "y": float, "n": int} | None}``
 
     - ``select``: the last thing clicked in the network diagram, kept until the next click;
       None after a click on empty space (close the inspector). ``{"layer": l, "neuron": j}``
@@ -117,6 +138,9 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     - ``hash``: ``window.location.hash`` (with its "#") if the page was opened with one, e.g. a
       TensorFlow Playground hash; reported once (the browser then removes it from the address
       bar) and kept in the state: act on a new value.
+    - ``pick``: the last click on the boundary, in data coordinates (x1, x2 of the plot, each
+      within [-DOMAIN, DOMAIN]), with the click's number ``n``; reported while ``inside`` is
+      given, or with ``pick=True``, and kept in the state: act on a new ``n``.
 
     ``spec``: ``canvas_spec.playback_spec`` / ``frame_spec`` (or ``model_spec`` without the loss
     chart). ``points``: ``canvas_spec.points_spec(trainer, show_test)``; sent in full only until
@@ -127,14 +151,16 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     wording) from the weight state it paints; ``status_help`` is its tooltip. ``channel``:
     ``{"url", "token"}`` of the session's live channel (ui/channel.py), or None; the view
     reports it as ``channel``: ``{"ok": connected or not, "n": a counter, "stopped": the run
-    stopped on the channel}``.
+    stopped on the channel}``. ``inside``: ``canvas_spec.inside_spec(trace, step)`` while the
+    "See inside" step-through is open: the chosen points are ringed on the boundary, the
+    diagram prints the step's numbers and its tooltips say them; None: the view as ever.
     """
     acked = S.page().acked  # what this browser said it holds
     acked_key, code_acked = f"_pg_live_ack_{key}", f"_pg_live_code_{key}"
     code = code_payload()
     opts: dict[str, Any] = {"height": int(height), "discretize": bool(discretize),
                             "show_test": bool(show_test), "log_loss": bool(log_loss),
-                            "show_network": bool(show_network)}
+                            "show_network": bool(show_network), "pick": bool(pick)}
     if status_help:
         opts["status_help"] = str(status_help)
     data: dict[str, Any] = {
@@ -142,6 +168,7 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
         "spec": spec,
         "opts": opts,
         "channel": channel,
+        "inside": inside,
     }
     if points is None:
         data["points"] = None
@@ -151,16 +178,17 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
         data["points"] = points
     result = _component()(key=key, data=data, height="content",
                           default={"points_key": None, "select": None, "code_key": None,
-                                   "toggle": None, "hash": None, "channel": None},
+                                   "toggle": None, "hash": None, "channel": None, "pick": None},
                           on_points_key_change=_noop, on_select_change=_noop,
                           on_code_key_change=_noop, on_toggle_change=_noop, on_hash_change=_noop,
-                          on_channel_change=_noop)
+                          on_channel_change=_noop, on_pick_change=_noop)
     acked[acked_key] = result.get("points_key")
     acked[code_acked] = result.get("code_key")
     return {"select": _clean_select(result.get("select")),
             "toggle": _clean_toggle(result.get("toggle")),
             "hash": _clean_hash(result.get("hash")),
-            "channel": _clean_channel(result.get("channel"))}
+            "channel": _clean_channel(result.get("channel")),
+            "pick": _clean_pick(result.get("pick"))}
 
 
 def live_view(spec: dict, points: dict | None, *, key: str, height: int = 420,

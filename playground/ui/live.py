@@ -139,7 +139,7 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
     state = live_view_state(spec, points, key="pg_canvas",
                             discretize=cfg.discretize, show_test=cfg.show_test,
                             height=VIEW_HEIGHTS[S.pref("view")], status_help=params_text(t),
-                            channel=S.channel_info())
+                            channel=S.channel_info(), inside=_inside_overlay(t))
     if first and code_acknowledged("pg_canvas"):
         # A new session whose browser already had the view: the server restarted or forgot the
         # session, and the run was rebuilt from the link. Say so once; what the old view
@@ -150,12 +150,43 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
         S.page().seen["toggle"] = (state["toggle"] or {}).get("n")
         S.page().seen["hash"] = state["hash"]
         S.page().seen["channel"] = (state["channel"] or {}).get("n")
+        S.page().seen["pick"] = (state["pick"] or {}).get("n")
+        st.rerun(scope="app")
+    if not first and not S.page().rest_drawn:  # the view has reported: now the rest of the page
+        S.page().rest_drawn = True
         st.rerun(scope="app")
     sel = state["select"]
     _select(canvas_selection(sel), "canvas", click=sel.get("n") if sel else None)
     _toggle_feature(cfg, state["toggle"])
     _open_hash(state["hash"])
     _channel_report(state["channel"])
+    _pick(t, state["pick"])
+
+
+def _inside_overlay(t: Trainer) -> dict | None:
+    """The step-through's numbers for the diagram while See inside shows it (paused only:
+    a playing run moves on every frame)."""
+    if S.pref("inside") != "step" or S.playing():
+        return None
+    from ..views.canvas_spec import inside_spec
+    from .inside import current_trace
+    tr = current_trace(t)
+    return None if tr is None else inside_spec(tr, min(S.page().inside_step, len(tr.steps) - 1))
+
+
+def _pick(t: Trainer, pick: dict | None) -> None:
+    """A click on the boundary while the step-through is open: step through the training
+    point nearest to it."""
+    n = pick.get("n") if pick else None
+    if n is None or n == S.page().seen.get("pick"):
+        return
+    S.page().seen["pick"] = n
+    X = t.data.X_train
+    if S.pref("inside") != "step" or not len(X):
+        return
+    d = (X[:, 0] - pick["x"]) ** 2 + (X[:, 1] - pick["y"]) ** 2
+    S.page().inside_pick(int(d.argmin()))
+    st.rerun(scope="app")
 
 
 def _channel_report(report: dict | None) -> None:
@@ -166,6 +197,8 @@ def _channel_report(report: dict | None) -> None:
         return
     S.page().seen["channel"] = n
     S.page().channel_ok = report["ok"]
+    if report["ok"] and not report["stopped"] and not S.playing():
+        return  # connected while paused: nothing on the page changes (the next Play uses it)
     st.rerun(scope="app")
 
 

@@ -5,6 +5,7 @@ bar, data column, network editor, live view, inspector, sharing and files → UR
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -13,6 +14,7 @@ from . import session as S
 from ..core.config import Config
 from .controls import data_column, hidden, top_bar
 from .files import files_section, share_section
+from .inside import inside_panel
 from .lab import render_lab
 from .live import divergence_notice, live_area
 from .network import inspector, network_editor
@@ -37,10 +39,12 @@ def main() -> None:
             with play:
                 playground_tab(cfg, t)
         if lab.open:
+            S.page().rest_drawn = True  # the live view goes first only on the Playground tab
             S.set_playing(False)
             with lab:
                 cfg = lab_tab(cfg)
-    _wake_button()
+    if S.page().rest_drawn:  # (the live view alone on a session's first run: no wake button)
+        _wake_button()
     S.write_url(cfg, force=True)
     S.page().runs_done = S.page().runs_done + 1  # see controls._noted
 
@@ -99,12 +103,17 @@ def playground_tab(cfg: Config, t) -> None:
     with main_col:
         with st.container(key="pg_live_box"):
             live_area(cfg)
+    if not _rest_of_page():
+        return
     with top:
         switches = top_bar(cfg, t)
     with editor:
         network_editor(cfg, t, switches)
     with main_col:
         inspector(cfg, t)
+        if not hidden(cfg, "inside"):
+            with st.container(key="pg_inside_box"):
+                inside_panel(cfg, t)
     with notice:  # a panel at the bottom of the window (page.css): it moves nothing
         divergence_notice(t)
     with data_col:
@@ -117,6 +126,34 @@ def playground_tab(cfg: Config, t) -> None:
                 share_section(cfg)
             with b:
                 files_section(cfg, t)
+
+
+STAGED_ENV = "PLAYGROUND_STAGED_LOAD"   # "off": a session's first run draws the whole page
+FALLBACK_S = 3.0                       # the rest comes by then even if the view never reports
+
+
+def _rest_of_page() -> bool:
+    """Whether this run draws the page around the live view. A session's first run sends the
+    live view alone: Streamlit's frontend reveals every lazily loaded element of one render
+    together, so the ~50 widgets below (and st.code's 1.5 MB highlighter) held the first
+    boundary back by 2–3 s (measured: 2.9 s → 0.6 s after the first paint, medians). The
+    view's first report (`live._draw_canvas`) reruns the page with the rest; a fragment
+    brings it after FALLBACK_S in any case (a view that cannot report)."""
+    p = S.page()
+    off = os.environ.get(STAGED_ENV, "").strip().lower() in ("off", "0", "no", "false")
+    if p.rest_drawn or p.renderer != "canvas" or off:
+        p.rest_drawn = True
+        return True
+    st.fragment(run_every=FALLBACK_S)(_draw_the_rest)({"inline": True})
+    return False
+
+
+def _draw_the_rest(call: dict) -> None:
+    """The fallback: nothing on the call the page's run makes (`call` holds "inline" then),
+    the whole page on the fragment's first tick."""
+    if not call.pop("inline", False) and not S.page().rest_drawn:
+        S.page().rest_drawn = True
+        st.rerun(scope="app")
 
 
 def lab_tab(cfg: Config) -> Config:

@@ -80,12 +80,16 @@ class Page:
     last_tick: float | None = None
     carry: float = 0.0                                   # fraction of an epoch owed
     canvas_ran: bool = False
+    rest_drawn: bool = False                             # the page around the live view (page.py)
     seen: dict[str, Any] = field(default_factory=dict)   # view event -> last one handled
     acked: dict[str, Any] = field(default_factory=dict)  # what the browser said it holds
     # the live channel (ui/channel.py): its socket trains and streams while playing
     channel: Any = None                                  # channel.Channel, made on first use
     channel_ok: bool | None = None                       # what the view reported (None: not yet)
     lock: Any = field(default_factory=threading.RLock)   # the run: page runs vs. the channel
+    # See inside (ui/inside.py): the training point and the step of the step-through
+    inside_point: int = 0
+    inside_step: int = 0
     # the Depth Lab
     lab_sweep: dict | None = None
     lab_ab: dict | None = None
@@ -125,6 +129,14 @@ class Page:
             self.trainer = Trainer(self.cfg, data=self.trainer.data)
             self.playing = False
         return True
+
+    def inside_move(self, by: int, n_steps: int) -> None:
+        """Back (−1), Next (+1) or to the end of the step-through's `n_steps` steps."""
+        self.inside_step = min(max(self.inside_step + by, 0), n_steps - 1)
+
+    def inside_pick(self, index: int) -> None:
+        """Step through training point `index` from the start."""
+        self.inside_point, self.inside_step = int(index), 0
 
     def take_flash(self) -> str | None:
         msg, self.flash = self.flash, None
@@ -222,7 +234,7 @@ def set_config(cfg: Config) -> None:
 
 # ---------------------------------------------------------------- widget keys and values
 # Page preferences that are not part of a run's settings (not in the link).
-PREFS = {"pg_speed": "fast", "pg_view": "small"}
+PREFS = {"pg_speed": "fast", "pg_view": "small", "pg_inside": "off"}
 
 
 def widget_key(base: str) -> str:
@@ -296,7 +308,8 @@ def _whole(v: Any, lo: int, hi: int) -> bool:
 
 SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}   # epochs per second while playing
 VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}   # pixels of the live view
-PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS)}
+INSIDE_VIEWS = ("off", "step", "layers", "surface", "weights")   # ui/inside.VIEWS
+PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS), "pg_inside": INSIDE_VIEWS}
 
 
 def locked(fn):

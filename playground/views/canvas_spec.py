@@ -42,6 +42,33 @@ one per animation frame, spread over a tick, and ends on the frame; the status l
 caption and the loss chart all show the state being painted. ~0.7 KB more per extra state for
 the default net.
 
+Inside spec (``inside_spec``: the overlay of the "See inside" step-through, sent only while
+it is open; every number exact float64 as JSON, a non-finite one null)::
+
+    {"v": 1, "step": {"index": i, "count": n, "part": "forward" | "cost" | "backward" |
+                      "update" | "result", "layer": l | null, "title": "Forward: hidden layer 1"},
+     "points": [[x1, x2], ...],          # the chosen training points, raw inputs (ring marks)
+     "indices": [...], "label": [...], "prediction": [...], "k": number of points,
+     "inputs": [mean of each network input, in spec["features"] order],
+     "show_inputs": bool,                # print the input values (forward and cost steps)
+     "layers": [{                        # engine layer l = 0 … L-1, the output last
+         "a", "z": [per-neuron mean over the points] | null   (null: not computed yet),
+         "delta": [Σ over the points of δ = ∂L/∂z] | null     (= ∂L/∂b, L the mean cost),
+         "dW": [[∂L/∂w_ji]] (fan_out × fan_in) | null, "db": [∂L/∂b_j] | null,
+         "W", "W_after": [[w before, after the step]] | null, "b", "b_after": [...] | null,
+         "show": "a" | "delta" | null,    # the values printed next to the neurons
+         "grad": bool,                    # links coloured by sign(∂L/∂w), width by |∂L/∂w|
+         "dim": bool}, ...],              # not reached yet at this step: links drawn faint
+     "cost": null | {"name", "loss": L, "points": [cost of each point], "target": [mean
+              target per output unit], "after": L after the step | null, "show": bool},
+     "max": {"a", "z", "delta", "dW", "db", "step"}}   # max |value| over the whole trace
+
+Forward step l: a, z of layers ≤ l (shown), the inputs; cost: every a, z and the cost;
+backward step l: δ, ∂L/∂W, ∂L/∂b of layers ≥ l (shown, links by gradient), every a, z;
+update: everything plus W → W_after (every link by gradient); result: everything, the cost
+before and after. The scales ("max") are the trace's, so they stay put through the steps.
+~5 KB for the default net at the update step, < 0.6 MB for 7 inputs into 8 × 32.
+
 Points spec (sent only until the browser acknowledges its "key")::
 
     {"key": "<content hash>", "kind": "classification" | "regression", "n_classes": k,
@@ -63,7 +90,9 @@ from .style import BLUE, ORANGE, SKIP  # noqa: F401  (re-exported: tests and old
 SPEC_VERSION = 1
 CLASS_COLORS = style.CLASS_COLOURS
 # The palette of every model spec: the canvas has no colours of its own (~0.4 KB a tick).
-PALETTE = {**style.CANVAS_COLOURS, "heat": style.HEAT_ALPHA}
+# "mark": the rings around the step-through's points; "muted": an exactly-zero weight.
+PALETTE = {**style.CANVAS_COLOURS, "mark": style.SELECTED, "muted": style.MUTED,
+           "heat": style.HEAT_ALPHA}
 MAX_HISTORY_POINTS = 200
 INPUTS = {"names": list(FEATURE_NAMES), "labels": [FEATURE_LABELS[f] for f in FEATURE_NAMES]}
 
@@ -240,6 +269,97 @@ def points_spec(trainer, show_test: bool = False) -> dict:
             "test": _split(d.X_test, d.y_test, reg) if show_test else None}
     key = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
     return {"key": key, **body}
+
+
+INSIDE_VERSION = 1
+
+
+def _vec(v) -> list:
+    """A float64 vector as Python floats (exact); non-finite → None."""
+    v = np.asarray(v, dtype=np.float64).reshape(-1)
+    return v.tolist() if np.isfinite(v).all() else [_finite(x) for x in v.tolist()]
+
+
+def _absmax(arrays) -> float:
+    """The largest finite |value| in the arrays (0 if none)."""
+    m = 0.0
+    for a in arrays:
+        a = np.abs(np.asarray(a, dtype=np.float64))
+        a = a[np.isfinite(a)]
+        if a.size:
+            m = max(m, float(a.max()))
+    return m
+
+
+def _known(step, n_layers: int) -> tuple[range, range]:
+    """The layers whose forward values and whose gradients are known at `step`."""
+    if step.part == "forward":
+        return range(step.layer + 1), range(0)
+    if step.part == "cost":
+        return range(n_layers), range(0)
+    if step.part == "backward":
+        return range(n_layers), range(step.layer, n_layers)
+    return range(n_layers), range(n_layers)
+
+
+def _inside_layer(L, l: int, step, fwd: range, back: range) -> dict:
+    part, done = step.part, step.part in ("update", "result")
+    show = ("a" if part in ("forward", "cost") and l in fwd
+            else "delta" if part == "backward" and l in back else None)
+    dim = (part == "forward" and l > step.layer) or (part == "backward" and l < step.layer)
+    return {"a": _vec(L.A.mean(axis=1)) if l in fwd else None,
+            "z": _vec(L.Z.mean(axis=1)) if l in fwd else None,
+            "delta": _vec(L.delta.sum(axis=1)) if l in back else None,
+            "dW": _matrix(L.dW) if l in back else None,
+            "db": _vec(L.db) if l in back else None,
+            "W": _matrix(L.W) if done else None, "W_after": _matrix(L.W_after) if done else None,
+            "b": _vec(L.b) if done else None, "b_after": _vec(L.b_after) if done else None,
+            "show": show, "grad": part == "update" or (part == "backward" and l in back),
+            "dim": bool(dim)}
+
+
+def _inside_cost(trace, step) -> dict | None:
+    if step.part == "forward":
+        return None
+    return {"name": trace.cost, "loss": _finite(trace.loss), "points": _vec(trace.point_loss_before),
+            "target": _vec(trace.target.mean(axis=1)),
+            "after": _finite(trace.point_loss_after.mean()) if step.part == "result" else None,
+            "show": step.part in ("cost", "result")}
+
+
+def _inside_max(trace) -> dict:
+    Ls = trace.layers
+    return {"a": _absmax([L.A.mean(axis=1) for L in Ls] + [Ls[0].a_in.mean(axis=1)]),
+            "z": _absmax([L.Z.mean(axis=1) for L in Ls]),
+            "delta": _absmax([L.delta.sum(axis=1) for L in Ls]),
+            "dW": _absmax([L.dW for L in Ls]), "db": _absmax([L.db for L in Ls]),
+            "step": _absmax([L.W_after - L.W for L in Ls] + [L.b_after - L.b for L in Ls])}
+
+
+def inside_spec(trace, step_index: int) -> dict:
+    """What the live view shows of a "See inside" trace (core/inside.trace) at its step
+    `step_index` (an index into trace.steps): the module docstring's inside spec."""
+    steps = trace.steps
+    if isinstance(step_index, bool) or not 0 <= int(step_index) < len(steps):
+        raise IndexError(f"step {step_index!r}: the trace has steps 0 to {len(steps) - 1}")
+    i = int(step_index)
+    step, n = steps[i], len(trace.layers)
+    fwd, back = _known(step, n)
+    label = trace.label
+    return {
+        "v": INSIDE_VERSION,
+        "step": {"index": i, "count": len(steps), "part": step.part, "layer": step.layer,
+                 "title": step.title},
+        "points": [_vec(p) for p in trace.points], "indices": list(trace.indices),
+        "label": (np.asarray(label).astype(np.int64).tolist() if np.asarray(label).dtype.kind in "iu"
+                  else _vec(label)),
+        "prediction": _vec(trace.prediction), "k": len(trace.indices),
+        "inputs": _vec(trace.layers[0].a_in.mean(axis=1)),
+        "show_inputs": step.part in ("forward", "cost"),
+        "layers": [_inside_layer(L, l, step, fwd, back) for l, L in enumerate(trace.layers)],
+        "cost": _inside_cost(trace, step),
+        "max": _inside_max(trace),
+    }
 
 
 def spec_json(spec: dict) -> str:

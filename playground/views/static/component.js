@@ -19,14 +19,25 @@ function clicked(inst, hh) {
   schedule(inst);
 }
 
+/** A click on the boundary, while it may pick (the step-through is open, or opts.pick): the
+    "pick" state {x, y, n}, in the plot's data coordinates (x1 right, x2 up, ±domain). */
+function picked(inst, e) {
+  if (!inst.pickable || !inst.spec) return;
+  const r = inst.heat.getBoundingClientRect(), D = inst.spec.domain || 6;
+  if (!(r.width > 0 && r.height > 0)) return;
+  const x = clamp(-D + (2 * D * (e.clientX - r.left)) / r.width, -D, D), y = clamp(D - (2 * D * (e.clientY - r.top)) / r.height, -D, D);
+  inst.setState("pick", { x, y, n: click() });
+}
+
 function listen(inst) {
   const at = (e) => { const r = inst.net.getBoundingClientRect(); return hitTest(inst.hits, e.clientX - r.left, e.clientY - r.top); };
   inst.net.addEventListener("click", (e) => clicked(inst, at(e)));
+  inst.heat.addEventListener("click", (e) => picked(inst, e));
   inst.net.addEventListener("mousemove", (e) => {
     const hh = at(e), tip = inst.tip;
     inst.net.style.cursor = hh ? "pointer" : "default";
     if (!hh || !inst.spec) { tip.style.display = "none"; return; }
-    tip.textContent = describe(inst.spec, hh);
+    tip.textContent = describe(inst.spec, hh, inst.inside);
     tip.style.display = "block";  // before measuring its width
     tip.style.left = `${Math.min(e.offsetX + 12, Math.max(0, inst.root.clientWidth - tip.offsetWidth))}px`;
     tip.style.top = `${parseFloat(inst.net.style.top || 0) + e.offsetY + 12}px`;
@@ -72,6 +83,9 @@ function reportHash() {
 function update(inst, data) {
   stats.updates++;
   inst.opts = data.opts || {};
+  inst.inside = data.inside || null;
+  inst.pickable = !!(inst.inside || inst.opts.pick);
+  inst.heat.style.cursor = inst.pickable ? "crosshair" : "";
   connect(inst, data.channel || null);
   // while the channel streams, a rerun's frame older than the one on screen is not shown
   const streaming = inst.chan && inst.chan.open && inst.spec && data.spec && data.spec.epoch > 0;
@@ -155,7 +169,9 @@ function layout(inst, W, dpr, statusH) {
   if (b.net) place(inst.net, b.net, dpr); else inst.net.style.display = "none";
   inst.netOn = !!b.net;
   inst.root.style.height = `${b.height}px`;
-  inst.fg = getComputedStyle(inst.root).color || null;  // null: the palette's text colour
+  const cs = getComputedStyle(inst.root);
+  inst.fg = cs.color || null;  // null: the palette's text colour
+  inst.bg = cs.getPropertyValue("--st-background-color").trim() || null;  // the page's; null: paper
 }
 
 /** The status line, from the state being painted (so it agrees with the caption and the
@@ -183,19 +199,20 @@ function paint(inst) {
     paintBoundary(inst.heat, spec, { discretize: !!o.discretize, n: coarse ? 50 : 100 });
     clearTimeout(inst.refine);
     if (coarse) inst.refine = setTimeout(() => { if (inst.spec === spec) paintBoundary(inst.heat, spec, { discretize: !!o.discretize }); }, 300);
-    const overKey = [key, inst.points && inst.points.key, !!o.show_test].join();
+    const ins = inst.inside, marks = ins ? ins.points : null;
+    const overKey = [key, inst.points && inst.points.key, !!o.show_test, JSON.stringify(marks)].join();
     if (overKey !== inst.overKey) {
-      paintPoints(inst.over, inst.points, { dpr, show_test: !!o.show_test, domain: inst.spec.domain, palette: inst.spec.palette });
+      inst.marks = paintPoints(inst.over, inst.points, { dpr, show_test: !!o.show_test, domain: spec.domain, palette: spec.palette, marks });
       inst.overKey = overKey;
     }
-    fitText(inst.info, captionText(spec), 11);
+    fitText(inst.info, ins ? insideCaption(ins) : captionText(spec), 11);
     // while states stream in over the channel, the loss chart and the diagram (every neuron's
     // map) are repainted at most SLOW_HZ times a second, the last state always; else at once
     const streaming = inst.chan && inst.chan.open, due = t0 - (inst.slowAt || -1e9) >= 1000 / SLOW_HZ;
-    if (!streaming || due || inst.sel !== inst.netSel || key !== inst.netKey) {
+    if (!streaming || due || inst.sel !== inst.netSel || key !== inst.netKey || ins !== inst.netInside) {
       paintLoss(inst.loss, spec, { dpr, log: !!o.log_loss });
-      if (inst.netOn) { inst.hits = paintNetwork(inst.net, spec, { dpr, sel: inst.sel, color: inst.fg }); inst.labels = inst.hits.labels; }
-      inst.slowAt = t0; inst.netSel = inst.sel; inst.netKey = key;
+      if (inst.netOn) { inst.hits = paintNetwork(inst.net, spec, { dpr, sel: inst.sel, color: inst.fg, bg: inst.bg, inside: ins }); inst.labels = inst.hits.labels; }
+      inst.slowAt = t0; inst.netSel = inst.sel; inst.netKey = key; inst.netInside = ins;
       clearTimeout(inst.slowLast);
       if (streaming) inst.slowLast = setTimeout(() => { inst.slowAt = -1e9; schedule(inst); }, 1000 / SLOW_HZ + 5);
     }
@@ -223,4 +240,4 @@ function mount(component) {
 
 const api = { compile, run, forward, mapOut, gridCoords, evalGrid, shade, heat, paintBoundary,
               paintPoints, paintLoss, paintNetwork, hitTest, decodeLosses, mount, stats, ACTS, FEATURES,
-              epochText, fixed4, statusText, captionText };
+              epochText, fixed4, statusText, captionText, describe, num3, insideCaption };

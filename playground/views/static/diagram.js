@@ -98,28 +98,41 @@ function netSprites(m, spec, g, G) {
   return sprite;
 }
 
-/** Links by weight (residual identities dashed, under them); returns the selected link. */
-function drawLinks(ctx, m, g, same, hits) {
-  const { sz, colX, yc } = g, maxW = clamp(sz / 5, 2, 7);
+/** A link's look: by its weight (exactly 0: dashed, muted, unlike a small one), or where the step-through
+    shows gradients (gv = ∂L/∂w, null: NaN) by the sign of ∂L/∂w, as wide as |∂L/∂w| / gmax. */
+function linkStyle(pal, wv, gv, gmax, maxW) {
+  const dash = wv === 0 ? [2, 3] : null;
+  if (gv !== undefined) {
+    const r = gv === null || !(gmax > 0) ? 0 : Math.min(1, Math.abs(gv) / gmax), lw = 0.5 + r * (maxW - 0.5);
+    return { color: rgb(gv === null ? pal.grey : diverge(pal, Math.sign(gv) * (0.35 + 0.65 * r))), lw, dash: dash && [Math.max(2, lw), Math.max(3, 1.5 * lw)] };
+  }
+  if (dash) return { color: pal.muted, lw: 1, dash };
+  return { color: rgb(diverge(pal, clamp(wv, -1, 1))), lw: wv === wv ? 0.5 + (Math.min(Math.abs(wv), 4) * (maxW - 0.5)) / 4 : 1, dash };
+}
+
+/** Links by weight, or by gradient (the step-through's layers with "grad"; those it has not reached,
+    "dim", faint); residual identities dashed, under them. Returns the selected link. */
+function drawLinks(ctx, m, g, same, hits, ins) {
+  const { sz, colX, yc } = g, maxW = clamp(sz / 5, 2, 7), gmax = ins ? ins.max.dW : 0;
   ctx.setLineDash([3, 3]); ctx.strokeStyle = m.pal.identity; ctx.lineWidth = 1;
   m.layers.forEach((L, l) => {
     if (!L.res) return;
     for (let j = 0; j < L.nOut; j++) { ctx.beginPath(); ctx.moveTo(colX(l) + sz, yc(l, j)); ctx.lineTo(colX(l + 1), yc(l + 1, j)); ctx.stroke(); }
   });
-  ctx.setLineDash([]);
   let selLink = null;
   m.layers.forEach((L, l) => {
-    const x0 = colX(l) + sz, x1 = colX(l + 1), c = L.nIn + 1;
+    const x0 = colX(l) + sz, x1 = colX(l + 1), c = L.nIn + 1, I = ins && ins.layers[l], G = I && I.grad && I.dW;
+    ctx.globalAlpha = I && I.dim ? 0.25 : 1;
     for (let j = 0; j < L.nOut; j++) for (let i = 0; i < L.nIn; i++) {
-      const wv = L.W[j * c + i], lw = 0.5 + (Math.min(Math.abs(wv), 4) * (maxW - 0.5)) / 4;
+      const wv = L.W[j * c + i], gv = G ? G[j][i] : undefined, st = linkStyle(m.pal, wv, gv, gmax, maxW);
       const pts = [x0, yc(l, i), x1, yc(l + 1, j)], s = { layer: l, from: i, to: j };
-      ctx.strokeStyle = rgb(diverge(m.pal, clamp(wv, -1, 1))); ctx.lineWidth = wv === wv ? lw : 1;
+      ctx.strokeStyle = st.color; ctx.lineWidth = st.lw; ctx.setLineDash(st.dash || []);
       bezier(ctx, pts); ctx.stroke();
-      hits.push({ kind: "link", sel: s, pts, lw, value: wv });
+      hits.push({ kind: "link", sel: s, pts, lw: st.lw, value: wv, zero: wv === 0, grad: gv, color: st.color, dash: !!st.dash });
       if (same(s)) selLink = pts;
     }
   });
-  return selLink;
+  ctx.globalAlpha = 1; ctx.setLineDash([]); return selLink;
 }
 
 /** A curved arrow over each layer that adds its input to its output (residual on and the
@@ -150,27 +163,28 @@ function drawInputs(ctx, g, sprite, G, P, fg, hits) {
     ctx.globalAlpha = on ? 1 : 0.5;
     ctx.fillStyle = fg; ctx.fillText(r.label, x - 4, y + sz / 2 + 3);
     ctx.globalAlpha = 1;
-    hits.push({ kind: "input", feature: r.name, active: on, label: r.label, box: [2, y + (sz - g.rowH) / 2, left - 2 + sz, g.rowH] });
+    hits.push({ kind: "input", feature: r.name, active: on, index: r.index, label: r.label, box: [2, y + (sz - g.rowH) / 2, left - 2 + sz, g.rowH] });
     boxes.push({ text: r.label, x: x - 4 - tw, y: y + sz / 2 - 6, w: tw, h: 10 });
   });
   ctx.textAlign = "left";
   return boxes;
 }
 
-/** Hidden and output neurons with their bias marks. */
-function drawNeurons(ctx, m, g, sprite, G, same, fg, hits) {
+/** Hidden and output neurons with their bias marks (coloured by ∂L/∂b where the step shows gradients). */
+function drawNeurons(ctx, m, g, sprite, G, same, fg, hits, ins) {
   const { sz, colX, rowY, sizes } = g, bs = Math.max(4, Math.round(sz * 0.22));
   let q = g.rows.length;
   for (let c = 1; c < g.ncol; c++) {
     const L = m.layers[c - 1], x = colX(c);
     for (let j = 0; j < sizes[c]; j++, q++) {
-      const y = rowY(c, j), s = { layer: c - 1, neuron: j }, b = L.W[j * (L.nIn + 1) + L.nIn];
+      const y = rowY(c, j), s = { layer: c - 1, neuron: j }, b = L.W[j * (L.nIn + 1) + L.nIn], I = ins && ins.layers[c - 1];
+      const tone = I && I.grad && I.db ? (I.db[j] === null ? NaN : I.db[j] / (ins.max.db || 1)) : clamp(b, -1, 1);
       ctx.drawImage(sprite, 0, q * G, G, G, x, y, sz, sz);
       ctx.strokeStyle = same(s) ? fg : m.pal.edge; ctx.lineWidth = same(s) ? 2.5 : 1;
       ctx.strokeRect(x, y, sz, sz);
       hits.push({ kind: "neuron", sel: s, box: [x, y, sz, sz], value: b });
       const bx = x - bs / 2, by = y + sz - bs / 2, bsel = { layer: c - 1, from: L.nIn, to: j, bias: true };
-      ctx.fillStyle = rgb(diverge(m.pal, clamp(b, -1, 1))); ctx.fillRect(bx, by, bs, bs);
+      ctx.fillStyle = rgb(diverge(m.pal, tone)); ctx.fillRect(bx, by, bs, bs);
       ctx.strokeStyle = same(bsel) ? fg : m.pal.bias_edge; ctx.lineWidth = same(bsel) ? 2 : 0.8; ctx.strokeRect(bx, by, bs, bs);
       hits.unshift({ kind: "bias", sel: bsel, box: [bx - 1, by - 1, bs + 2, bs + 2], value: b });
     }
@@ -190,20 +204,22 @@ function drawHeaders(ctx, g, fg) {
   return boxes;
 }
 
-/** Network diagram: a heatmap thumbnail per node, links by weight, bias marks, residual
-    arrows. Returns the hit regions used for hover and click; hits.labels: every text's box. */
+/** Network diagram: a heatmap thumbnail per node, links by weight, bias marks, residual arrows; with
+    opts.inside (canvas_spec.inside_spec) the step's numbers and gradients. Returns the hit regions used
+    for hover and click; hits.labels: every text's box; hits.values: the step's numbers and their boxes. */
 function paintNetwork(canvas, spec, opts = {}) {
   const [ctx, w, h] = css(canvas, opts), m = compile(spec), fg = opts.color || m.pal.text;
   const g = netGeometry(ctx, spec, m, w, h), G = clamp(Math.round(g.sz * (opts.dpr || 1)), 4, opts.G || 24);
   const sprite = netSprites(m, spec, g, G), hits = [], sel = JSON.stringify(opts.sel || null);
   const same = (s) => JSON.stringify(s) === sel;
-  const selLink = drawLinks(ctx, m, g, same, hits);
+  const ins = opts.inside || null, selLink = drawLinks(ctx, m, g, same, hits, ins);
   if (selLink) { ctx.strokeStyle = fg; ctx.lineWidth = 1.5; ctx.setLineDash([4, 3]); bezier(ctx, selLink); ctx.stroke(); ctx.setLineDash([]); }
   drawSkips(ctx, m, g, m.pal.skip);
   ctx.imageSmoothingEnabled = true;
   const inputs = drawInputs(ctx, g, sprite, G, m.pal, fg, hits);
-  drawNeurons(ctx, m, g, sprite, G, same, fg, hits);
+  drawNeurons(ctx, m, g, sprite, G, same, fg, hits, ins);
   hits.labels = [...drawHeaders(ctx, g, fg), ...inputs];
+  hits.values = ins ? drawValues(ctx, g, ins, fg, opts.bg || m.pal.paper, [w, h]) : [];
   return hits;
 }
 
@@ -234,18 +250,4 @@ function hitTest(hits, x, y) {
     }
   }
   return best;
-}
-
-function neuronName(spec, l, j) {
-  if (l < 0) return labelOf(spec, spec.features[j]);
-  if (l === spec.layers.length - 1) return spec.layers[l].W.length > 1 ? `out ${j}` : "out";
-  return `h${l + 1}.${j + 1}`;
-}
-
-function describe(spec, hh) {
-  const s = hh.sel;
-  if (hh.kind === "input") return `${hh.label}: ${hh.active ? "an input; click to remove it" : "not used; click to add it"}`;
-  if (hh.kind === "link") return `${neuronName(spec, s.layer - 1, s.from)} → ${neuronName(spec, s.layer, s.to)}: w = ${fmt(hh.value)}`;
-  if (hh.kind === "bias") return `bias of ${neuronName(spec, s.layer, s.to)}: ${fmt(hh.value)}`;
-  return neuronName(spec, s.layer, s.neuron) + ` (${spec.layers[s.layer].act}), bias ${fmt(hh.value)}`;
 }

@@ -27,8 +27,9 @@ function css(canvas, opts) {
   return [ctx, w, h];
 }
 
-/** Axes and data points on the transparent layer above the boundary; opts.palette: the
-    spec's palette. */
+/** Axes and data points on the transparent layer above the boundary, and a ring around each
+    of opts.marks ([[x1, x2], ...]: the step-through's chosen points); opts.palette: the spec's
+    palette. Returns the rings' centres and radius in CSS pixels. */
 function paintPoints(canvas, points, opts = {}) {
   const [ctx, w, h] = css(canvas, opts), D = opts.domain || 6, P = paletteOf(opts.palette);
   const X = (x) => ((x + D) / (2 * D)) * w, Y = (y) => ((D - y) / (2 * D)) * h;
@@ -42,8 +43,13 @@ function paintPoints(canvas, points, opts = {}) {
     if (Math.abs(v) !== D) ctx.fillText(String(v), 2, Y(v) + 3);
   }
   ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
-  if (!points) return;
-  const r = clamp(w / 130, 2.2, 4.5), cols = points.colors ? points.colors.map(hex) : [P.neg, P.pos];
+  const r = clamp(w / 130, 2.2, 4.5);
+  if (points) drawData(ctx, points, !!opts.show_test, P, X, Y, r);
+  return drawMarks(ctx, opts.marks || [], P, X, Y, r + 4);
+}
+
+function drawData(ctx, points, showTest, P, X, Y, r) {
+  const cols = points.colors ? points.colors.map(hex) : [P.neg, P.pos];
   const color = (lab) => (points.kind === "regression" ? diverge(P, lab / (points.range || 1)) : cols[lab] || P.grey);
   const rim = points.kind === "regression" ? P.rim_value : P.paper;
   const draw = (S, test) => {
@@ -61,7 +67,20 @@ function paintPoints(canvas, points, opts = {}) {
     }
   };
   draw(points.train, false);
-  if (opts.show_test) draw(points.test, true);
+  if (showTest) draw(points.test, true);
+}
+
+/** Rings of radius r: the palette's mark colour on a paper halo (they show on every boundary). */
+function drawMarks(ctx, marks, P, X, Y, r) {
+  const out = [];
+  for (const [x, y] of marks) {
+    if (typeof x !== "number" || typeof y !== "number") continue;
+    ctx.beginPath(); ctx.arc(X(x), Y(y), r, 0, 2 * Math.PI);
+    ctx.lineWidth = 4.5; ctx.strokeStyle = P.paper; ctx.stroke();
+    ctx.lineWidth = 2; ctx.strokeStyle = P.mark; ctx.stroke();
+    out.push({ x: X(x), y: Y(y), r });
+  }
+  return out;
 }
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

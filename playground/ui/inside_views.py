@@ -1,0 +1,83 @@
+"""See inside: the data as each layer sees it, and the loss surface (ui/inside.py chooses).
+
+Both are computed by core.spaces from the engine's own forward pass, under the run's lock
+(the live channel may be training the same run in its worker thread), and drawn by
+views.inside_figures. The layer view follows a playing run twice a second.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from . import session as S
+from ..core.spaces import layer_view, loss_slice
+from ..views.inside_figures import layer_view_figure, loss_slice_figure
+
+LIVE_EVERY = 0.5       # seconds between redraws of the layer view while the run plays
+DIRECTIONS = {"random": "two random directions", "path": "the path's own two main directions"}
+PCA = "first two principal components"
+
+
+def _dark() -> bool:
+    return getattr(st.context.theme, "type", None) == "dark"
+
+
+def _layer_names(t) -> list[str]:
+    hidden = len(t.net.sizes) - 2
+    return ["input"] + [f"hidden layer {l}" for l in range(1, hidden + 1)] + ["output"]
+
+
+def layers_view(cfg, t) -> None:
+    names = _layer_names(t)
+    a, b = st.columns([2, 2], vertical_alignment="bottom")
+    chosen = a.select_slider("Layer", names, value=names[min(1, len(names) - 1)],
+                             key=f"pg_in_layer_{len(names)}",
+                             help="Which layer's view of the data: step through them.")
+    layer = names.index(chosen) if chosen in names else 0
+    width = t.net.sizes[layer]
+    axes = None
+    if width > 2:
+        options = [PCA] + [f"neurons {i + 1} and {j + 1}" for i in range(min(width, 8))
+                           for j in range(i + 1, min(width, 8))]
+        pick = b.selectbox("Axes", options, key=f"pg_in_axes_{layer}_{width}",
+                           help="Two neurons of the layer as the axes, or the two directions "
+                                "along which its points spread the most.")
+        if pick in options and pick != PCA:
+            i, j = (int(w) - 1 for w in pick.removeprefix("neurons ").split(" and "))
+            axes = (i, j)
+    every = LIVE_EVERY if S.playing() else None
+    st.fragment(run_every=every)(_layer_figure)(layer, axes)
+
+
+def _layer_figure(layer: int, axes) -> None:
+    t = S.trainer()
+    if layer >= len(t.net.sizes):
+        return
+    with S.page().lock:
+        view = layer_view(t, layer, axes)
+    fig = layer_view_figure(view, t.problem, t.data.n_classes, dark=_dark(), height=420)
+    st.plotly_chart(fig, key="pg_in_layer_fig", config={"displayModeBar": False})
+    st.caption("Points: the training set, where this layer puts them. Lines: a grid of the "
+               "input plane, bent the way the layer bends it, coloured by the network's "
+               "prediction. The output layer's view is the prediction itself.")
+
+
+def surface_view(t) -> None:
+    a, b = st.columns([2, 1], vertical_alignment="bottom")
+    kind = a.selectbox("Slice along", list(DIRECTIONS), format_func=DIRECTIONS.get,
+                       key="pg_in_dirs", help="Which two directions in weight space the slice "
+                       "follows. Random ones are scaled to each layer's weights.")
+    seed = int(b.number_input("Directions' seed", 0, 9999, 0, key="pg_in_seed",
+                              help="Other random directions.")) if kind == "random" else 0
+    trail = getattr(t, "trail", None)
+    path = trail.thetas() if trail is not None and len(trail) else ()
+    if kind == "path" and len(path) < 3:
+        st.info("Train a few epochs first: the path needs at least three points.")
+        return
+    with S.page().lock:
+        sl = loss_slice(t, directions=kind if kind in DIRECTIONS else "random", seed=seed,
+                        path=path, span=None if kind == "path" else 1.0)
+    st.plotly_chart(loss_slice_figure(sl, dark=_dark(), height=440), key="pg_in_surface_fig",
+                    config={"displayModeBar": False})
+    st.caption("Colour: the training loss if the weights moved to that spot of the plane (the "
+               "centre is where they are now). The line: where training took them. A too "
+               "large learning rate shows as a path that jumps across the valley.")
