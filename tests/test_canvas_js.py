@@ -598,3 +598,45 @@ def test_url_hash_is_reported_once_and_removed(browser, tmp_path):
     page.wait_for_function("() => window.__calls.length > 0")
     assert page.evaluate("() => window.__calls") == [["hash", "#dataset=xor"]]
     page.close()
+
+
+def _test_line_rows(page, mode: dict) -> list[int]:
+    """Paint the loss chart with `mode` and return, per column of the chart's right tenth, how
+    many rows its lines span (the ink between the labels above and below the plot)."""
+    return page.evaluate("""([spec, mode]) => {
+        let c = document.getElementById('loss-modes');
+        if (!c) { c = document.createElement('canvas'); c.id = 'loss-modes';
+                  c.style.width = '300px'; c.style.height = '120px'; document.body.appendChild(c); }
+        PlaygroundCanvas.paintLoss(c, spec, {dpr: 1, ...mode});
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, out = [];
+        for (let x = Math.floor(c.width * 0.9); x < c.width - 6; x++) {
+            let top = null, bottom = null;
+            for (let y = 16; y < c.height - 13; y++) {
+                if (d[(y * c.width + x) * 4 + 3] > 0) {
+                    top = top === null ? y : top; bottom = y; }
+            }
+            out.push(top === null ? 0 : bottom - top + 1);
+        }
+        return out; }""", [spec_of_bounces(), mode])
+
+
+def spec_of_bounces() -> dict:
+    """A run whose loss falls fast, then bounces by about ±2 % (a too large learning rate)."""
+    t = Trainer(Config(seed=3, dataset="circle", layers=(4,)))
+    spec = frame_spec(t)
+    n = 400
+    loss = [0.5 * 0.97 ** e + 0.05 * (1 + 0.02 * (-1) ** e) for e in range(n)]
+    from playground.views.canvas_spec import encode_losses
+    spec["loss"] = {**spec["loss"], "x0": 0, "x1": n - 1, "train": encode_losses(loss),
+                    "test": encode_losses(loss)}
+    spec["epoch"] = n - 1
+    return spec
+
+
+def test_the_loss_axis_can_zoom_on_recent_epochs(page):
+    """On the whole run's axis the late bounces of a too large learning rate are a flat line
+    (0.046 → 0.048 was invisible); 'recent' draws the latest tenth of the run on its own scale,
+    so they span the chart's height (measured: 121 rows against 13, the axis included)."""
+    flat = max(_test_line_rows(page, {}))
+    recent = max(_test_line_rows(page, {"recent": True}))
+    assert recent >= 5 * flat, (recent, flat)

@@ -7,6 +7,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from playground.ui.session import PREFS
 from appkit import page, run, trainer, url, widget
 from playground.io.model_file import model_dict
 from playground.core.train import Trainer
@@ -66,7 +67,7 @@ BAD_VALUES = [("w_optimizer", "bogus"), ("w_lr", 1e9), ("w_lr", float("nan")),
               ("w_cost", ["squared"]), ("w_residual", "yes"), ("w_points", 10**9),
               ("w_act_0", "<b>"), ("w_features", ["x1", "rm -rf"]), ("w_depth", "3"),
               ("w_tab", "Admin"), ("pg_speed", "warp"), ("w_dataset", None), ("w_seed", -1),
-              ("pg_inside", "bogus"), ("pg_inside", ["step"])]
+              ("pg_inside", "bogus"), ("pg_inside", ["step"]), ("pg_loss", "cubic")]
 
 
 def test_crafted_widget_values_are_refused_on_the_server():
@@ -78,8 +79,7 @@ def test_crafted_widget_values_are_refused_on_the_server():
         at.run()
         assert not at.exception, (base, at.exception)
         assert url(at) == {} and trainer(at) is t, (base, url(at))
-        assert at.session_state["pg"].prefs == {"pg_speed": "fast", "pg_view": "small",
-                                                "pg_inside": "off"}
+        assert at.session_state["pg"].prefs == PREFS
     widget(at, "selectbox", "w_lr").select(0.3)  # and the page still takes real clicks
     run(at)
     assert url(at) == {"lr": "0.3"}

@@ -118,8 +118,8 @@ def _clean_pick(v) -> dict | None:
 
 def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 420,
                     discretize: bool = False, show_test: bool = False, log_loss: bool = False,
-                    show_network: bool = True, status_help: str | None = None,
-                    channel: dict | None = None, inside: dict | None = None,
+                    loss_recent: bool = False, show_network: bool = True,
+                    status_help: str | None = None, channel: dict | None = None, inside: dict | None = None,
                     pick: bool = False) -> dict:
     """Mount (or update) the live view; return what the visitor did in it, checked (the values
     come from the browser):
@@ -159,7 +159,7 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     acked_key, code_acked = f"_pg_live_ack_{key}", f"_pg_live_code_{key}"
     code = code_payload()
     opts: dict[str, Any] = {"height": int(height), "discretize": bool(discretize),
-                            "show_test": bool(show_test), "log_loss": bool(log_loss),
+                            "show_test": bool(show_test), "log_loss": bool(log_loss), "loss_recent": bool(loss_recent),
                             "show_network": bool(show_network), "pick": bool(pick)}
     if status_help:
         opts["status_help"] = str(status_help)

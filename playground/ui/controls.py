@@ -148,6 +148,7 @@ def top_bar(cfg: Config, t):
     more[5].selectbox("Speed", list(SPEEDS), **S.w("pg_speed", list(SPEEDS)), help=HELP["speed"],
                       format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
     more[6].selectbox("View size", list(VIEW_HEIGHTS), **S.w("pg_view", list(VIEW_HEIGHTS)), help=HELP["view"])
+    more[7].selectbox("Loss axis", S.LOSS_AXES, **S.w("pg_loss", S.LOSS_AXES), help=HELP["loss_axis"])
     if not hidden(cfg, "optimizer"):
         more[0].selectbox(label("optimizer"), OPTIMIZER_NAMES, **S.w("w_optimizer", OPTIMIZER_NAMES), format_func=name,
                           help=HELP["optimizer"])

@@ -11,6 +11,9 @@ HELP.update({
     "speed": "How many epochs to train per second while playing. TensorFlow Playground runs about "
              "60; faster gets there sooner, slower lets you watch each change.",
     "view": "How tall the live view (network, boundary, loss) is: larger suits a big screen.",
+    "loss_axis": "How the loss chart is drawn: linear from 0; log (a loss that keeps halving "
+                 "falls in even steps); recent (the latest tenth of the run on its own scale, "
+                 "so the bounces of a too large learning rate show).",
     "layer_act": "The activation of this layer only.",
     "problem": "Classification predicts a class (a colour); regression predicts a number.",
     "regenerate": "Draw new data (and new starting weights) with a new random seed.",

@@ -234,7 +234,7 @@ def set_config(cfg: Config) -> None:
 
 # ---------------------------------------------------------------- widget keys and values
 # Page preferences that are not part of a run's settings (not in the link).
-PREFS = {"pg_speed": "fast", "pg_view": "small", "pg_inside": "off"}
+PREFS = {"pg_speed": "fast", "pg_view": "small", "pg_inside": "off", "pg_loss": "linear"}
 
 
 def widget_key(base: str) -> str:
@@ -309,7 +309,9 @@ def _whole(v: Any, lo: int, hi: int) -> bool:
 SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}   # epochs per second while playing
 VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}   # pixels of the live view
 INSIDE_VIEWS = ("off", "step", "layers", "surface", "weights")   # ui/inside.VIEWS
-PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS), "pg_inside": INSIDE_VIEWS}
+LOSS_AXES = ("linear", "log", "recent")                             # the loss chart's y axis
+PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS), "pg_inside": INSIDE_VIEWS,
+                "pg_loss": LOSS_AXES}
 
 
 def locked(fn):

@@ -210,7 +210,7 @@ function paint(inst) {
     // map) are repainted at most SLOW_HZ times a second, the last state always; else at once
     const streaming = inst.chan && inst.chan.open, due = t0 - (inst.slowAt || -1e9) >= 1000 / SLOW_HZ;
     if (!streaming || due || inst.sel !== inst.netSel || key !== inst.netKey || ins !== inst.netInside) {
-      paintLoss(inst.loss, spec, { dpr, log: !!o.log_loss });
+      paintLoss(inst.loss, spec, { dpr, log: !!o.log_loss, recent: !!o.loss_recent });
       if (inst.netOn) { inst.hits = paintNetwork(inst.net, spec, { dpr, sel: inst.sel, color: inst.fg, bg: inst.bg, inside: ins }); inst.labels = inst.hits.labels; }
       inst.slowAt = t0; inst.netSel = inst.sel; inst.netKey = key; inst.netInside = ins;
       clearTimeout(inst.slowLast);

@@ -120,20 +120,23 @@ function paintLoss(canvas, frame, opts = {}) {
   ctx.fillText(`test ${fmt(frame.test_loss)}`, 34 + Math.max(80, w * 0.4), 10);
   if (!L || !L.train || !L.train.length) return;
   const log = !!opts.log, tr = (v) => (v === null || !(log ? v > 0 : isFinite(v)) ? null : log ? Math.log10(v) : v);
-  const series = lossSeries(frame, L, tr), e1 = typeof frame.epoch === "number" ? Math.min(frame.epoch, L.x1) : L.x1;
+  const e1 = typeof frame.epoch === "number" ? Math.min(frame.epoch, L.x1) : L.x1;
+  // "recent": the latest tenth of the run (at least 20 epochs), its own y range: small bounces show
+  const x0 = opts.recent ? Math.max(L.x0, e1 - Math.max(20, Math.round((e1 - L.x0) / 10))) : L.x0;
+  const series = lossSeries(frame, L, tr).map((s) => (x0 > L.x0 ? s.filter(([ep]) => ep >= x0) : s));
   let lo = Infinity, hi = -Infinity;
   for (const s of series) for (const [, v] of s) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   if (!(hi >= lo)) return;
-  if (!log) lo = Math.min(0, lo);
+  if (!log && !opts.recent) lo = Math.min(0, lo);
   if (hi - lo < 1e-12) { hi += log ? 0.5 : Math.abs(hi) * 0.1 + 1e-12; lo -= log ? 0.5 : 0; }
   const pl = 34, pt = 16, pb = 13, pw = w - pl - 4, ph = h - pt - pb;
-  const X = (ep) => pl + (e1 > L.x0 ? ((ep - L.x0) / (e1 - L.x0)) * pw : pw), Y = (v) => pt + (1 - (v - lo) / (hi - lo)) * ph;
+  const X = (ep) => pl + (e1 > x0 ? ((ep - x0) / (e1 - x0)) * pw : pw), Y = (v) => pt + (1 - (v - lo) / (hi - lo)) * ph;
   ctx.strokeStyle = P.axis; ctx.lineWidth = 1;
   ctx.beginPath(); ctx.moveTo(pl, pt); ctx.lineTo(pl, pt + ph); ctx.lineTo(pl + pw, pt + ph); ctx.stroke();
   ctx.fillStyle = P.axis_text; ctx.textAlign = "right";
   const lab = (v) => { const x = log ? 10 ** v : v; return Math.abs(x) >= 1e3 || (x && Math.abs(x) < 1e-2) ? x.toExponential(0) : x.toPrecision(2); };
   ctx.fillText(lab(hi), pl - 3, pt + 7); ctx.fillText(lab(lo), pl - 3, pt + ph);
-  ctx.textAlign = "left"; ctx.fillText(String(L.x0), pl, h - 2);
+  ctx.textAlign = "left"; ctx.fillText(String(x0), pl, h - 2);
   ctx.textAlign = "right"; ctx.fillText(`epoch ${e1}`, pl + pw, h - 2); ctx.textAlign = "left";
   series.forEach((s, q) => {
     ctx.strokeStyle = q ? P.train : P.test; ctx.lineWidth = q ? 1.6 : 1.3;
