@@ -57,7 +57,8 @@ MAX_MESSAGES_PER_SECOND = 200
 MAX_CREDIT = 4
 FULL_EVERY = 6          # a full frame (loss chart included) at least every 6 frames (~0.1 s)
 FRAME_SECONDS = 1 / 60  # the training a frame stands for, when the browser paints at 60 Hz
-IDLE_POLL = 0.012       # how often a paused or waiting socket looks at the page again
+IDLE_POLL = 0.012       # how soon a playing socket whose frame was not made looks again
+PAUSED_POLL = 1.0       # ... and a paused one (Play wakes it at once)
 CLOSE_BAD_ORIGIN, CLOSE_UNKNOWN, CLOSE_POLICY, CLOSE_TOO_BIG = 4403, 4401, 1008, 1009
 
 _REGISTRY: "weakref.WeakValueDictionary[str, Channel]" = weakref.WeakValueDictionary()
@@ -71,6 +72,12 @@ class Channel:
     page_ref: Any                                     # weakref to the session's Page
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     socket: Any = None                                # the connected WebSocket, if any
+    notify: Any = None                                # wakes its writer (from any thread)
+
+    def wake(self) -> None:
+        """The session started playing (a click through Streamlit): frames are due now."""
+        if self.notify is not None:
+            self.notify()
 
     @property
     def connected(self) -> bool:
@@ -180,6 +187,8 @@ async def live_socket(ws) -> None:
     if old is not None:
         await _close(old, 1000)
     wake = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    ch.notify = lambda: loop.call_soon_threadsafe(wake.set)
     state = {"credit": 0, "todo": deque()}
     writer = asyncio.ensure_future(_write(ch, ws, state, wake))
     try:
@@ -187,7 +196,7 @@ async def live_socket(ws) -> None:
     finally:
         writer.cancel()
         if ch.socket is ws:
-            ch.socket = None
+            ch.socket = ch.notify = None
 
 
 async def _read(ws, state: dict, wake: asyncio.Event) -> None:
@@ -250,11 +259,16 @@ async def _write(ch: Channel, ws, state: dict, wake: asyncio.Event) -> None:
                 pass
             continue
         else:
-            text = await asyncio.to_thread(produce, ch, stream)
+            page = ch.page_ref()
+            # Paused: no thread hop, and a long wait: Play (on the socket or through Streamlit,
+            # `Channel.wake`) wakes it. (Looking every 12 ms through a worker thread cost an
+            # idle session 0.06 core of the server.)
+            playing = page is not None and page.playing
+            text = await asyncio.to_thread(produce, ch, stream) if playing else None
             if text is None:
                 wake.clear()
-                try:  # paused: wait for a click, or look again soon
-                    await asyncio.wait_for(wake.wait(), timeout=IDLE_POLL)
+                try:
+                    await asyncio.wait_for(wake.wait(), timeout=IDLE_POLL if playing else PAUSED_POLL)
                 except asyncio.TimeoutError:
                     pass
                 continue

@@ -194,7 +194,9 @@ def _update(t, tr: I.Trace, step: I.Step) -> None:
     st.markdown(f"Optimizer **{tr.optimizer}**: `{tr.optimizer_rule}`, η = `{fmt(tr.lr)}`"
                 + (f"; penalty {tr.penalty} (λ = `{fmt(tr.penalty_rate)}`): `{tr.penalty_formula}`"
                    if tr.penalty != "none" and tr.penalty_rate else ""))
-    st.dataframe(_update_rows(t, tr), hide_index=True, height=260, key="pg_in_update")
+    exact = st.column_config.NumberColumn(format="%.6g")  # a change of 4e-05 must show
+    st.dataframe(_update_rows(t, tr), hide_index=True, height=260, key="pg_in_update",
+                 column_config={k: exact for k in ("before", "∂L/∂w", "after", "change")})
 
 
 def _update_rows(t, tr: I.Trace) -> dict:
@@ -240,4 +242,5 @@ def weights_view(t) -> None:
     zeros = sum(rows["exactly zero"])
     st.caption(f"{len(rows['value']):,} weights and biases; {zeros:,} exactly zero "
                "(L1 makes weights exactly zero; L2 only makes them small). Click a column to sort.")
-    st.dataframe(rows, hide_index=True, height=320, key="pg_in_weights")
+    st.dataframe(rows, hide_index=True, height=320, key="pg_in_weights",
+                 column_config={"value": st.column_config.NumberColumn(format="%.6g")})

@@ -100,8 +100,14 @@ class Page:
     # drawn again (the buttons' label, the link, the inspector), beyond the live view.
     def play(self) -> bool:
         with self.lock:
-            self.playing = self.trainer is not None and not self.trainer.diverged
+            self.set_playing(self.trainer is not None and not self.trainer.diverged)
         return True
+
+    def set_playing(self, on: bool) -> None:
+        """Play or pause; a playing run wakes the live channel's writer (ui/channel.py)."""
+        self.playing = bool(on)
+        if self.playing and self.channel is not None:
+            self.channel.wake()
 
     def pause(self) -> bool:
         with self.lock:
@@ -110,12 +116,13 @@ class Page:
 
     def step(self) -> bool:
         """One epoch, paused. Only the live view changes, unless it was playing, the epoch
-        diverged or the inspector shows a weight."""
+        diverged, the inspector shows a weight or See inside shows a view of the weights."""
         with self.lock:
             was_playing, self.playing = self.playing, False
             t = self.trainer
             t.train(1)
-            return was_playing or bool(t.diverged) or bool(self.sel)
+            inside = self.prefs.get("pg_inside", "off") != "off"
+            return was_playing or bool(t.diverged) or bool(self.sel) or inside
 
     def reset(self) -> bool:
         """Same data, new random starting weights (as TensorFlow Playground's Reset), epoch
@@ -334,7 +341,7 @@ def playing() -> bool:
 
 
 def set_playing(on: bool) -> None:
-    controls().playing = bool(on)
+    controls().set_playing(on)
 
 
 def init_session() -> None:

@@ -214,7 +214,9 @@ function paint(inst) {
       if (inst.netOn) { inst.hits = paintNetwork(inst.net, spec, { dpr, sel: inst.sel, color: inst.fg, bg: inst.bg, inside: ins }); inst.labels = inst.hits.labels; }
       inst.slowAt = t0; inst.netSel = inst.sel; inst.netKey = key; inst.netInside = ins;
       clearTimeout(inst.slowLast);
-      if (streaming) inst.slowLast = setTimeout(() => { inst.slowAt = -1e9; schedule(inst); }, 1000 / SLOW_HZ + 5);
+      inst.slowLast = 0;
+    } else if (!inst.slowLast) {  // held back: the last state gets its slow repaint soon
+      inst.slowLast = setTimeout(() => { inst.slowLast = 0; inst.slowAt = -1e9; schedule(inst); }, 1000 / SLOW_HZ + 5);
     }
   } catch (e) {
     inst.info.textContent = `live view error: ${e.message}`;
