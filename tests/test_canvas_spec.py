@@ -239,12 +239,18 @@ st.write(f"selection={sel}")
 """
 
 
-def test_live_view_runs_in_apptest():
+def run_app(source: str, shows: str):
+    """Run a small page in AppTest: no exception, and it writes `shows`."""
     from streamlit.testing.v1 import AppTest
-    at = AppTest.from_string(APP, default_timeout=30)
+    at = AppTest.from_string(source, default_timeout=30)
     at.run()
     assert not at.exception, at.exception
-    assert any("selection=None" in m.value for m in at.markdown)
+    assert any(shows in m.value for m in at.markdown)
+    return at
+
+
+def test_live_view_runs_in_apptest():
+    at = run_app(APP, "selection=None")
     at.run()  # a second run (a tick) is fine too
     assert not at.exception
 
@@ -436,8 +442,4 @@ st.write(f"pick={state['pick']}")
 
 
 def test_live_view_state_takes_an_inside_overlay_in_apptest():
-    from streamlit.testing.v1 import AppTest
-    at = AppTest.from_string(APP_INSIDE, default_timeout=30)
-    at.run()
-    assert not at.exception, at.exception
-    assert any("pick=None" in m.value for m in at.markdown)
+    run_app(APP_INSIDE, "pick=None")
