@@ -640,3 +640,28 @@ def test_the_loss_axis_can_zoom_on_recent_epochs(page):
     flat = max(_test_line_rows(page, {}))
     recent = max(_test_line_rows(page, {"recent": True}))
     assert recent >= 5 * flat, (recent, flat)
+
+
+def test_each_step_is_marked_on_a_short_loss_chart(page):
+    """Stepping a few epochs: one marker per recorded epoch on the loss lines (a dot wider
+    than the line), so each Step shows."""
+    from playground.views.canvas_spec import encode_losses
+    n = 8
+    spec = spec_of_bounces()
+    loss = [0.3 * 0.97 ** e for e in range(n)]
+    spec["loss"] = {**spec["loss"], "x0": 0, "x1": n - 1, "train": encode_losses(loss),
+                    "test": encode_losses(loss)}
+    spec["epoch"] = n - 1
+    ink, width = page.evaluate("""([spec]) => {
+        const c = document.createElement('canvas'); c.style.width = '300px'; c.style.height = '120px';
+        document.body.appendChild(c);
+        PlaygroundCanvas.paintLoss(c, spec, {dpr: 1});
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, out = [];
+        for (let x = 0; x < c.width; x++) { let k = 0;
+            for (let y = 16; y < c.height - 14; y++) if (d[(y * c.width + x) * 4 + 3] > 0) k++;
+            out.push(k); }
+        c.remove(); return [out, c.width]; }""", [spec])
+    X = lambda e: 34 + e / (n - 1) * (width - 38)  # noqa: E731  (paintLoss's plot box)
+    at_epochs = [max(ink[round(X(e)) - 1:round(X(e)) + 2]) for e in range(1, n - 1)]
+    between = [ink[round(X(e + 0.5))] for e in range(1, n - 2)]
+    assert min(at_epochs) >= max(between) + 2, (at_epochs, between)

@@ -187,7 +187,8 @@ INTERRUPT = """
 import os, signal, sys
 import playground.core.train as T
 def train(self, epochs=1):
-    os.kill(os.getpid(), signal.SIGINT)  # a real Ctrl-C, delivered while training
+    signal.raise_signal(signal.SIGINT)  # a real Ctrl-C, delivered while training (to this
+    # thread: os.kill could hand it to another thread and pause() would wait for ever)
     signal.pause()
 T.Trainer.train = train
 from playground.cli import main

@@ -78,3 +78,28 @@ def test_the_weights_table_marks_exact_zeros():
     assert len(table) == t.net.n_params
     assert table["exactly zero"].sum() == np.count_nonzero(t.net.theta == 0.0)
     assert table["exactly zero"].any()
+
+
+def test_the_loss_surface_along_two_chosen_weights():
+    """The slice moves the two weights chosen (their own values on the axes): its centre is the
+    current value of each."""
+    import json
+    at = open_view(page(layers="3", dataset="xor"), "surface")
+    at.selectbox(key="pg_in_dirs").select("weights")
+    run(at)
+    t = at.session_state["pg"].trainer
+    [w1] = [w for w in at.selectbox if w.key.startswith("pg_in_w1_")]
+    [w2] = [w for w in at.selectbox if w.key.startswith("pg_in_w2_")]
+    w1.select((0, 1, 0))
+    w2.select((1, 0, -1))
+    run(at)
+    fig = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    heat = next(d for d in fig["data"] if d["type"] == "heatmap")
+    xs, ys = heat["x"], heat["y"]
+    if isinstance(xs, dict):  # plotly's packed arrays
+        import base64
+        import numpy as np
+        xs = np.frombuffer(base64.b64decode(xs["bdata"]), dtype=xs["dtype"])
+        ys = np.frombuffer(base64.b64decode(ys["bdata"]), dtype=ys["dtype"])
+    assert abs(xs[len(xs) // 2] - t.net.W[0][1, 0]) < 1e-12   # the first weight's own value
+    assert abs(ys[len(ys) // 2] - t.net.W[1][0, -1]) < 1e-12  # the output's bias

@@ -10,10 +10,13 @@ import streamlit as st
 
 from . import session as S
 from ..core.spaces import layer_view, loss_slice
+from ..core.train import parameter_name
 from ..views.inside_figures import layer_view_figure, loss_slice_figure
 
 LIVE_EVERY = 0.5       # seconds between redraws of the layer view while the run plays
-DIRECTIONS = {"random": "two random directions", "path": "the path's own two main directions"}
+DIRECTIONS = {"random": "two random directions", "path": "the path's own two main directions",
+              "weights": "two weights you choose"}
+MAX_CHOICES = 400      # parameters offered as directions (a large network lists its first ones)
 PCA = "first two principal components"
 
 
@@ -61,6 +64,32 @@ def _layer_figure(layer: int, axes) -> None:
                "prediction. The output layer's view is the prediction itself.")
 
 
+def _parameters(t) -> list[tuple[int, int, int]]:
+    """(layer, row, col) of every weight and bias (col −1), as net.W lays them out."""
+    out = [(l, j, -1 if i == W.shape[1] - 1 else i) for l, W in enumerate(t.net.W)
+           for j in range(W.shape[0]) for i in range(W.shape[1])]
+    return out[:MAX_CHOICES]
+
+
+def _two_weights(t) -> tuple | None:
+    """The two parameters the slice moves (their own values on the axes), or None."""
+    params = _parameters(t)
+    if len(params) < 2:
+        st.info("This network has fewer than two weights.")
+        return None
+    name = lambda p: parameter_name(t, *p)  # noqa: E731
+    a, b = st.columns(2)
+    n = len(params)
+    p = a.selectbox("First weight", params, index=0, format_func=name, key=f"pg_in_w1_{n}",
+                    help="The horizontal axis: this weight's value.")
+    q = b.selectbox("Second weight", params, index=1, format_func=name, key=f"pg_in_w2_{n}",
+                    help="The vertical axis: this weight's value.")
+    if p not in params or q not in params or p == q:
+        st.info("Choose two different weights.")
+        return None
+    return (p, q)
+
+
 def surface_view(t) -> None:
     a, b = st.columns([2, 1], vertical_alignment="bottom")
     kind = a.selectbox("Slice along", list(DIRECTIONS), format_func=DIRECTIONS.get,
@@ -68,14 +97,19 @@ def surface_view(t) -> None:
                        "follows. Random ones are scaled to each layer's weights.")
     seed = int(b.number_input("Directions' seed", 0, 9999, 0, key="pg_in_seed",
                               help="Other random directions.")) if kind == "random" else 0
+    if kind == "weights":
+        kind = _two_weights(t)
+        if kind is None:
+            return
     trail = getattr(t, "trail", None)
     path = trail.thetas() if trail is not None and len(trail) else ()
     if kind == "path" and len(path) < 3:
         st.info("Train a few epochs first: the path needs at least three points.")
         return
     with S.page().lock:
-        sl = loss_slice(t, directions=kind if kind in DIRECTIONS else "random", seed=seed,
-                        path=path, span=None if kind == "path" else 1.0)
+        sl = loss_slice(t, directions=kind if kind in DIRECTIONS or isinstance(kind, tuple)
+                        else "random", seed=seed, path=path,
+                        span=None if kind == "path" else 1.0)
     st.plotly_chart(loss_slice_figure(sl, dark=_dark(), height=440), key="pg_in_surface_fig",
                     config={"displayModeBar": False})
     st.caption("Colour: the training loss if the weights moved to that spot of the plane (the "

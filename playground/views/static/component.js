@@ -228,11 +228,25 @@ function paint(inst) {
   if (stats.paintTimes.length > 600) stats.paintTimes.splice(0, 300);
 }
 
+/** A session's first run sends the live view alone (ui/page._rest_of_page) and its report
+    brings the rest of the page; should that run be lost (seen under load: a report made while
+    the first run was still going), ask again, once a second, until the page's hidden wake
+    button (drawn with the rest) exists. */
+function askForTheRest(inst, tries = 0) {
+  if (document.querySelector(".st-key-pg_wake") || tries >= REST_TRIES || !inst.root.isConnected) return;
+  if (tries > 0 && !document.querySelector(STREAMLIT_RUNNING)) channelReport(inst, !!inst.chanOk, false, true);
+  setTimeout(() => askForTheRest(inst, tries + 1), 1000);
+}
+const REST_TRIES = 30;
+
 /** Entry point of the st.components.v2 component (called with every new data). */
 function mount(component) {
   const { data, parentElement, setStateValue } = component;
   let inst = instances.get(parentElement);
-  if (!inst || !inst.root.isConnected) { inst = create(parentElement); instances.set(parentElement, inst); }
+  if (!inst || !inst.root.isConnected) {
+    inst = create(parentElement); instances.set(parentElement, inst);
+    setTimeout(() => askForTheRest(inst), 1500);
+  }
   inst.setState = setStateValue || (() => {});
   hashInst = inst;
   if (!hashWatched) { hashWatched = true; window.addEventListener("hashchange", reportHash); reportHash(); }

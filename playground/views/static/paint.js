@@ -145,5 +145,16 @@ function paintLoss(canvas, frame, opts = {}) {
     s.forEach(([ep, v]) => { if (v === null) { pen = false; return; } pen ? ctx.lineTo(X(ep), Y(v)) : ctx.moveTo(X(ep), Y(v)); pen = true; });
     ctx.stroke();
   });
+  // a short stretch (stepping): one marker per recorded epoch, so each Step shows
+  if (e1 - x0 <= STEP_MARKS) lossMarks(ctx, series, X, Y, P);
+}
+
+const STEP_MARKS = 40;  // epochs shown, at most, for the loss chart to mark each one
+
+function lossMarks(ctx, series, X, Y, P) {
+  series.forEach((s, q) => {
+    ctx.fillStyle = q ? P.train : P.test;
+    for (const [ep, v] of s) if (v !== null) { ctx.beginPath(); ctx.arc(X(ep), Y(v), 2.2, 0, 2 * Math.PI); ctx.fill(); }
+  });
 }
 
