@@ -99,6 +99,7 @@ def test_module_entry_point():
 # ---- hostile files and interruptions (issue 9: B3, B4, B8) -----------------------------------
 import os
 import resource
+import signal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,6 +109,10 @@ def _limited(memory=2**30, file_size=None):
     """preexec_fn: cap the child's address space (so a reader that never stops fails fast
     instead of filling the machine) and optionally the size of any file it writes."""
     def apply():
+        # a child as a shell starts it: Ctrl-C not ignored nor blocked (in the full suite the
+        # child of this process once ignored it: SIG_IGN is inherited through exec)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         if file_size is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
