@@ -119,6 +119,26 @@ def test_forward_matches_numpy(page, act):
                 assert np.abs(got - expect).max() < 1e-9, where
 
 
+GRID_VS_RUN = """([s, n]) => { const A = PlaygroundCanvas, m = A.compile(s), acts = A.gridActs(m, n);
+  const cs = A.gridCoords(n, s.domain || 6); let diff = 0, count = 0;
+  for (let i = 0, p = 0; i < n; i++) for (let j = 0; j < n; j++, p++) {
+    A.run(m, cs[j], -cs[i]);
+    m.bufs.forEach((b, l) => b.forEach((v, u) => { count++; if (!Object.is(v, acts[l][u][p])) diff++; }));
+  }
+  return {diff, count}; }"""
+
+
+@pytest.mark.parametrize("act", ACTIVATION_NAMES)
+def test_grid_pass_is_run_bit_for_bit(page, act):
+    """The boundary and the neuron maps come from gridActs (every layer over the whole grid at
+    once); each of its values must be exactly run()'s at that point, every layer."""
+    for residual in (False, True):
+        for h, head in enumerate(HEADS):
+            t = random_trainer(act, residual, head, seed=2000 + 17 * h + residual)
+            r = page.evaluate(GRID_VS_RUN, [model_spec(t), 23])
+            assert r["count"] == 23 * 23 * sum(t.net.sizes) and r["diff"] == 0, (act, residual, head, r)
+
+
 def test_forward_reports_every_activation(page):
     t = random_trainer("tanh", False, "3-class softmax", seed=5)
     spec = model_spec(t)

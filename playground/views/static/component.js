@@ -56,8 +56,10 @@ function create(parent) {
                  spec: null, points: null, opts: {}, acked: undefined, sel: null, hits: [], layoutKey: "", raf: 0, overKey: "",
                  arrived: -1e9, interval: 33 };
   root._pg = inst;
-  inst.ro = new ResizeObserver(() => schedule(inst));
+  // sizes come from the observer, so a paint never forces a layout (it cost a third of a frame)
+  inst.ro = new ResizeObserver(() => { inst.W = root.clientWidth; inst.statusH = status.offsetHeight; schedule(inst); });
   inst.ro.observe(root);
+  inst.ro.observe(status);
   listen(inst);
   inst.destroy = () => { if (inst.chan) closeChannel(inst.chan); inst.ro.disconnect(); window.removeEventListener("resize", inst.onResize); cancelAnimationFrame(inst.raf); root.remove(); };
   return inst;
@@ -165,7 +167,7 @@ function boxes(W, H, showNet, top) {
 
 function layout(inst, W, dpr, statusH) {
   const o = inst.opts, b = boxes(W, o.height || 420, o.show_network !== false, statusH + 6);
-  place(inst.heat, b.heat, dpr); place(inst.over, b.heat, dpr); place(inst.info, b.info, dpr); place(inst.loss, b.loss, dpr);
+  place(inst.heat, b.heat, dpr); place(inst.over, b.heat, dpr); place(inst.info, b.info, dpr); inst.infoW = b.info[2]; place(inst.loss, b.loss, dpr);
   if (b.net) place(inst.net, b.net, dpr); else inst.net.style.display = "none";
   inst.netOn = !!b.net;
   inst.root.style.height = `${b.height}px`;
@@ -185,12 +187,11 @@ function showStatus(inst, f) {
 
 function paint(inst) {
   const t0 = performance.now(), o = inst.opts;
-  const W = inst.root.clientWidth, dpr = window.devicePixelRatio || 1;
+  const W = inst.W ?? inst.root.clientWidth, dpr = window.devicePixelRatio || 1;
   if (!W) return;
   inst.root.classList.toggle("pg-narrow", W < NARROW);
-  if (inst.spec) showStatus(inst, inst.spec);
   inst.shown = inst.spec;
-  const sh = inst.status.offsetHeight, key = [W, o.height || 420, dpr, o.show_network !== false, sh].join();
+  const sh = inst.statusH ?? inst.status.offsetHeight, key = [W, o.height || 420, dpr, o.show_network !== false, sh].join();
   if (key !== inst.layoutKey) { layout(inst, W, dpr, sh); inst.layoutKey = key; inst.overKey = ""; }
   if (!inst.spec) return;
   try {
@@ -205,11 +206,14 @@ function paint(inst) {
       inst.marks = paintPoints(inst.over, inst.points, { dpr, show_test: !!o.show_test, domain: spec.domain, palette: spec.palette, marks });
       inst.overKey = overKey;
     }
-    fitText(inst.info, ins ? insideCaption(ins) : captionText(spec), 11);
-    // while states stream in over the channel, the loss chart and the diagram (every neuron's
-    // map) are repainted at most SLOW_HZ times a second, the last state always; else at once
+    // while states stream in over the channel, the texts, the loss chart and the diagram
+    // (every neuron's map) are repainted at most SLOW_HZ times a second, the last state always
+    // (a counter changing 60 times a second cannot be read, and each change costs a layout);
+    // else at once
     const streaming = inst.chan && inst.chan.open, due = t0 - (inst.slowAt || -1e9) >= 1000 / SLOW_HZ;
     if (!streaming || due || inst.sel !== inst.netSel || key !== inst.netKey || ins !== inst.netInside) {
+      showStatus(inst, spec);
+      fitText(inst.info, ins ? insideCaption(ins) : captionText(spec), 11, inst.infoW);
       paintLoss(inst.loss, spec, { dpr, log: !!o.log_loss, recent: !!o.loss_recent });
       if (inst.netOn) { inst.hits = paintNetwork(inst.net, spec, { dpr, sel: inst.sel, color: inst.fg, bg: inst.bg, inside: ins }); inst.labels = inst.hits.labels; }
       inst.slowAt = t0; inst.netSel = inst.sel; inst.netKey = key; inst.netInside = ins;
@@ -254,6 +258,6 @@ function mount(component) {
   return () => setTimeout(() => { if (!inst.root.isConnected) inst.destroy(); }, 1000);
 }
 
-const api = { compile, run, forward, mapOut, gridCoords, evalGrid, shade, heat, paintBoundary,
+const api = { compile, run, gridActs, forward, mapOut, gridCoords, evalGrid, shade, heat, paintBoundary,
               paintPoints, paintLoss, paintNetwork, hitTest, decodeLosses, mount, stats, ACTS, FEATURES,
               epochText, fixed4, statusText, captionText, describe, num3, insideCaption };

@@ -75,15 +75,9 @@ function outPixel(m, outs, u, p, o, d, q) {
     inputs too): inputs and hidden units on the diverging scale of their max |a|, outputs as on
     the boundary. */
 function netSprites(m, spec, g, G) {
-  const cs = gridCoords(G, spec.domain || 6), P = G * G, sizes = m.sizes, nL = m.layers.length;
-  const vals = sizes.map((n) => Array.from({ length: n }, () => new Float64Array(P)));
-  const off = g.rows.map((r) => (r.index < 0 ? [new Float64Array(P), FEATURES[r.name] || (() => 0)] : null));
-  for (let i = 0, p = 0; i < G; i++) for (let j = 0; j < G; j++, p++) {
-    run(m, cs[j], -cs[i]);
-    for (let l = 0; l < sizes.length; l++) for (let u = 0; u < sizes[l]; u++) vals[l][u][p] = m.bufs[l][u];
-    for (const x of off) if (x) x[0][p] = x[1](cs[j], -cs[i]);
-  }
-  const tiles = [...g.rows.map((r, k) => (off[k] ? off[k][0] : vals[0][r.index])), ...vals.slice(1).flat()];
+  const P = G * G, sizes = m.sizes, nL = m.layers.length, vals = gridActs(m, G), D = spec.domain || 6;
+  const off = g.rows.map((r) => (r.index < 0 ? (FEATURES[r.name] ? gridInput(r.name, G, D) : new Float64Array(P)) : null));
+  const tiles = [...g.rows.map((r, k) => off[k] || vals[0][r.index]), ...vals.slice(1).flat()];
   const sprite = scratch("sprite", G, G * tiles.length), sctx = sprite.getContext("2d");
   const img = sctx.createImageData(G, G * tiles.length), d = img.data, o = new Float64Array(sizes[nL]);
   const first = tiles.length - sizes[nL];

@@ -70,6 +70,67 @@ function run(m, x, y) {
   return m.bufs[m.layers.length];
 }
 
+/* The same network over a whole n×n grid, one layer at a time (what the boundary and the
+   neuron maps paint, 60 times a second): the operations of run() in the same order, so every
+   value is bit for bit run()'s, but with no call per point. Buffers are kept per grid size
+   and reused: a result is good until the next gridActs call of that size. */
+const gridBufs = new Map(), gridInputs = new Map();
+
+/** Feature f at every grid point (row 0 at the top: x2 = +D), cached per (f, n, D). */
+function gridInput(f, n, D) {
+  const key = `${f}:${n}:${D}`;
+  let v = gridInputs.get(key);
+  if (!v) {
+    const cs = gridCoords(n, D), F = FEATURES[f];
+    v = new Float64Array(n * n);
+    for (let i = 0, p = 0; i < n; i++) for (let j = 0; j < n; j++, p++) v[p] = F(cs[j], -cs[i]);
+    if (gridInputs.size > 64) gridInputs.clear();
+    gridInputs.set(key, v);
+  }
+  return v;
+}
+
+function gridBuffer(n, l, u) {
+  const key = `${n}:${l}:${u}`;
+  let b = gridBufs.get(key);
+  if (!b) { if (gridBufs.size > 4096) gridBufs.clear(); b = new Float64Array(n * n); gridBufs.set(key, b); }
+  return b;
+}
+
+/** One layer over P points: Z[j] = f(Σᵢ W[j,i]·A[i] + b[j]) (+ A[j] when residual). */
+function gridLayer(L, A, Z, P) {
+  const n = L.nIn, c = n + 1, W = L.W, f = L.f;
+  for (let j = 0; j < L.nOut; j++) {
+    const z = Z[j], o = j * c, b = W[o + n];
+    z.fill(0);
+    for (let i = 0; i < n; i++) { const w = W[o + i], a = A[i]; for (let p = 0; p < P; p++) z[p] += w * a[p]; }
+    if (L.soft) for (let p = 0; p < P; p++) z[p] += b;
+    else for (let p = 0; p < P; p++) z[p] = f(z[p] + b);
+  }
+  if (L.soft) {
+    for (let p = 0; p < P; p++) {
+      let mx = -Infinity, sum = 0;
+      for (let j = 0; j < L.nOut; j++) mx = Math.max(mx, Z[j][p]);
+      for (let j = 0; j < L.nOut; j++) { Z[j][p] = Math.exp(Z[j][p] - mx); sum += Z[j][p]; }
+      for (let j = 0; j < L.nOut; j++) Z[j][p] /= sum;
+    }
+  }
+  if (L.res) for (let j = 0; j < L.nOut; j++) { const z = Z[j], a = A[j]; for (let p = 0; p < P; p++) z[p] += a[p]; }
+}
+
+/** Every layer's activations on the n×n grid: acts[l][u] is a Float64Array over the points
+    (l = 0: the inputs), as run() computes them point by point. */
+function gridActs(m, n) {
+  const D = m.spec.domain || 6, P = n * n;
+  const acts = [m.spec.features.map((f) => gridInput(f, n, D))];
+  m.layers.forEach((L, l) => {
+    const Z = Array.from({ length: L.nOut }, (_, u) => gridBuffer(n, l, u));
+    gridLayer(L, acts[l], Z, P);
+    acts.push(Z);
+  });
+  return acts;
+}
+
 function argmax(o) {
   let c = 0;
   for (let j = 1; j < o.length; j++) if (o[j] > o[c]) c = j;
@@ -98,8 +159,9 @@ function gridCoords(n, D) {
 /** n×n grid over the domain, row 0 at the top (y = +D side): mapped and raw outputs. */
 function evalGrid(spec, n) {
   const m = compile(spec), cs = gridCoords(n, spec.domain || 6), out = [], raw = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    const o = run(m, cs[j], -cs[i]);
+  const O = gridActs(m, n).at(-1), o = new Float64Array(O.length);
+  for (let p = 0; p < n * n; p++) {
+    for (let k = 0; k < o.length; k++) o[k] = O[k][p];
     out.push(mapOut(m, o));
     raw.push(...o);
   }

@@ -8,9 +8,13 @@ function scratch(name, w, h) {
 }
 
 function paintBoundary(canvas, spec, opts = {}) {
-  const m = compile(spec), n = opts.n || 100, cs = gridCoords(n, spec.domain || 6);
+  const m = compile(spec), n = opts.n || 100;
   const off = scratch("grid", n, n), octx = off.getContext("2d"), img = octx.createImageData(n, n), d = img.data;
-  for (let i = 0, p = 0; i < n; i++) for (let j = 0; j < n; j++, p += 4) shade(m, run(m, cs[j], -cs[i]), opts.discretize, d, p);
+  const O = gridActs(m, n).at(-1), o = new Float64Array(O.length);
+  for (let p = 0; p < n * n; p++) {
+    for (let k = 0; k < o.length; k++) o[k] = O[k][p];
+    shade(m, o, opts.discretize, d, 4 * p);
+  }
   octx.putImageData(img, 0, 0);
   const ctx = canvas.getContext("2d");
   ctx.setTransform(1, 0, 0, 1, 0, 0);

@@ -40,14 +40,15 @@ function captionText(f) {
   return parts.join(" · ");
 }
 
-/** Plain text into a one-line element, its font shrunk (down to 8 px) until the text fits. */
-function fitText(e, text, px) {
-  if (e.textContent === text && e._fitW === e.clientWidth) return;
+/** Plain text into a one-line element, its font shrunk (down to 8 px) until the text fits;
+    w: its width, when the caller knows it (reading it would force a layout). */
+function fitText(e, text, px, w = e.clientWidth) {
+  if (e.textContent === text && e._fitW === w) return;
   e.textContent = text;
   let f = px;
   e.style.fontSize = `${f}px`;
   while (f > 8 && e.scrollWidth > e.clientWidth) e.style.fontSize = `${--f}px`;
-  e._fitW = e.clientWidth;
+  e._fitW = w;
 }
 
 /** A number for the diagram, three significant digits: "0.123", "-12.3", "1.23e-5", "0". */
