@@ -82,6 +82,52 @@ def test_tiny_sweep_shows_charts_and_returns_lab_settings():
     assert charts(at) >= 4
 
 
+def test_sweep_shows_the_data_as_each_layer_of_each_depth_sees_it():
+    """After a sweep, one trained network per depth is kept and the Lab draws the data as
+    the chosen layer of the chosen depth sees it: the figure changes with the layer and the
+    depth, and its points are where that network (rebuilt from the kept weights) puts them."""
+    import numpy as np
+    from playground.core.spaces import layer_view
+    from playground.core.train import Trainer
+    from playground.lab.sweep import depth_config
+
+    at = tiny(app("points=100"), depths=(0, 1, 3), epochs=6)
+    at.button(key="lab_run").click().run()
+    ok(at)
+    state = at.session_state["pg"].lab_sweep
+    assert [r["depth"] for r in state["results"]["plain"] if "theta" in r] == [0, 1, 3]
+    depth = at.selectbox(key="lab_view_depth_1_3")
+    assert depth.options == ["1 hidden layer", "3 hidden layers"] and depth.value == 3
+
+    def shown():
+        fig = next(c for c in at.get("plotly_chart") if "lab_fig_layers" in str(c.proto.id))
+        import json
+        return json.loads(fig.proto.spec)
+
+    def expect(d, layer):
+        r = next(r for r in state["results"]["plain"] if r["depth"] == d)
+        t = Trainer(depth_config(Config(points=100), d, r["seed"], state["width"]))
+        t.net.theta[:] = r["theta"]
+        return layer_view(t, layer).points
+
+    def arr(v):  # plotly's JSON: a list, or a typed array {"dtype", "bdata"}
+        import base64
+        return np.frombuffer(base64.b64decode(v["bdata"]), v["dtype"]) if isinstance(v, dict) else np.asarray(v)
+
+    def train_xy(spec):
+        tr = next(d for d in spec["data"] if d.get("name") == "train")
+        return np.column_stack([arr(tr["x"]), arr(tr["y"])])
+
+    last = shown()
+    assert np.allclose(train_xy(last), expect(3, 3))        # last hidden layer of depth 3
+    at.select_slider(key="lab_view_layer_3").set_value("hidden layer 1").run()
+    ok(at)
+    assert np.allclose(train_xy(shown()), expect(3, 1))
+    depth.set_value(1).run()
+    ok(at)
+    assert np.allclose(train_xy(shown()), expect(1, 1))
+
+
 def test_residual_comparison_runs_both_variants():
     at = tiny(app("activation=sigmoid"), depths=(0, 3))
     at.toggle(key="lab_residual_cmp").set_value(True).run()

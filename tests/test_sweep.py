@@ -280,3 +280,20 @@ def test_stop_ends_the_runs_in_progress_on_dask(monkeypatch):
     assert out == [[]] and seen == []
     assert while_stopping < 3.0, while_stopping
     assert idle < 0.3, idle
+
+
+def test_sweep_returns_the_first_seeds_trained_networks():
+    """weights=True: the first seed of every depth also returns its trained parameters (the
+    Depth Lab draws the data as each layer of that network sees it); loaded into a fresh
+    trainer of that depth and seed they give exactly the run's losses. Other seeds do not
+    carry them (one network per depth is kept)."""
+    cfg = SMALL.replace(seed=11)
+    out = run_sweep(cfg, [0, 2], 2, 20, backend="serial", weights=True)
+    assert [("theta" in r) for r in out] == [True, False, True, False]
+    for r in out[::2]:
+        t = Trainer(depth_config(cfg, r["depth"], r["seed"], width=cfg.lab_width))
+        assert len(r["theta"]) == t.net.theta.size
+        t.net.theta[:] = r["theta"]
+        train_loss, test_loss, _, _ = t.evaluate()
+        assert (train_loss, test_loss) == (r["train_loss"], r["test_loss"])
+    assert all("theta" not in r for r in run_sweep(cfg, [1], 1, 2, backend="serial"))

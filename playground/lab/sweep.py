@@ -153,7 +153,7 @@ def train_until(trainers: Sequence[Trainer], epochs: int, stopped: Callable[[], 
 
 
 def run_one(query: str, epochs: int, depth: int, seed: int, grid: int = 0,
-            width: int | None = None, cancel=None) -> dict:
+            width: int | None = None, weights: bool = False, cancel=None) -> dict:
     """Train the settings of `query` at `depth` hidden layers with the absolute `seed`.
 
     Returns a JSON-ready dict: depth, seed, epoch (epochs actually run; fewer if the run
@@ -163,7 +163,8 @@ def run_one(query: str, epochs: int, depth: int, seed: int, grid: int = 0,
     "grid": grid × grid model outputs at the centres of grid × grid equal cells of [-6, 6]²,
     the live view's grid (`core.grid.grid_points`: row i is y = cell_centres(grid)[i];
     P(class 1) for two classes, the class index for more, the value for regression).
-    Non-finite numbers become None.
+    Non-finite numbers become None. weights: also "theta", the trained network's parameters
+    (`Net.theta` as a list; the Depth Lab draws the data as each layer of it sees it).
 
     cancel: a stop token (see `backends.stop_probe`), looked at before training and
     at least every CHECK_SECONDS between epochs; once set, the run returns at once
@@ -203,6 +204,8 @@ def run_one(query: str, epochs: int, depth: int, seed: int, grid: int = 0,
                 z = np.asarray(tr.predict_grid(P), dtype=np.float64).reshape(grid, grid)
             z = np.where(np.isfinite(z), np.round(z, 4), np.nan)
             out["grid"] = [[None if math.isnan(v) else v for v in row] for row in z.tolist()]
+        if weights:
+            out["theta"] = [_finite(v) for v in tr.net.theta.tolist()]
         return out
     finally:
         if limit is not None:
@@ -362,7 +365,7 @@ def run_sweep(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int], ep
               grid: int = 0, progress: Callable[[int, int], None] | None = None,
               should_stop: Callable[[], bool] | None = None,
               on_result: Callable[[dict], None] | None = None,
-              scheduler: str | None = None, budget="env") -> list[dict]:
+              scheduler: str | None = None, budget="env", weights: bool = False) -> list[dict]:
     """Train cfg at every depth × seed offset; return `run_one` dicts ordered by (depth, seed).
 
     depths: hidden-layer counts (0..32; duplicates dropped, sorted). seeds: a count n
@@ -375,7 +378,8 @@ def run_sweep(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int], ep
     the runs waiting are dropped, those in progress end early, and the finished ones are
     returned (or the exception goes on). budget: CPU seconds ("env": $PLAYGROUND_CPU_BUDGET
     or 120; None: no limit); a sweep estimated over it raises BudgetError before any run.
-    Numbers do not depend on the backend.
+    Numbers do not depend on the backend. weights: the runs of the first seed offset also
+    return their trained parameters ("theta", see `run_one`): one network per depth.
     """
     width = _check_width(cfg.lab_width if width is None else width)
     ds, offsets = _depths(depths), _seed_offsets(seeds)
@@ -385,7 +389,8 @@ def run_sweep(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int], ep
     check_budget(f"This sweep ({runs} run{'s' if runs != 1 else ''})", estimate, budget,
                  SWEEP_LOWER)
     query = _base_query(cfg, width)
-    tasks = [(query, epochs, d, _seed(cfg.seed, s), grid, width) for d in ds for s in offsets]
+    tasks = [(query, epochs, d, _seed(cfg.seed, s), grid, width, weights and s == offsets[0])
+             for d in ds for s in offsets]
     total = len(tasks)
     kind = resolve_backend(backend, total, estimate)
     results: dict[int, dict] = {}

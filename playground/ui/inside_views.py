@@ -20,17 +20,17 @@ MAX_CHOICES = 400      # parameters offered as directions (a large network lists
 PCA = "first two principal components"
 
 
-def _dark() -> bool:
+def dark_theme() -> bool:
     return getattr(st.context.theme, "type", None) == "dark"
 
 
-def _layer_names(t) -> list[str]:
+def layer_names(t) -> list[str]:
     hidden = len(t.net.sizes) - 2
     return ["input"] + [f"hidden layer {l}" for l in range(1, hidden + 1)] + ["output"]
 
 
 def layers_view(cfg, t) -> None:
-    names = _layer_names(t)
+    names = layer_names(t)
     a, b = st.columns([2, 2], vertical_alignment="bottom")
     chosen = a.select_slider("Layer", names, value=names[min(1, len(names) - 1)],
                              key=f"pg_in_layer_{len(names)}",
@@ -57,7 +57,7 @@ def _layer_figure(layer: int, axes) -> None:
         return
     with S.page().lock:
         view = layer_view(t, layer, axes)
-    fig = layer_view_figure(view, t.problem, t.data.n_classes, dark=_dark(), height=420)
+    fig = layer_view_figure(view, t.problem, t.data.n_classes, dark=dark_theme(), height=420)
     st.plotly_chart(fig, key="pg_in_layer_fig", config={"displayModeBar": False})
     st.caption("Points: the training set, where this layer puts them. Lines: a grid of the "
                "input plane, bent the way the layer bends it, coloured by the network's "
@@ -110,7 +110,7 @@ def surface_view(t) -> None:
         sl = loss_slice(t, directions=kind if kind in DIRECTIONS or isinstance(kind, tuple)
                         else "random", seed=seed, path=path,
                         span=None if kind == "path" else 1.0)
-    st.plotly_chart(loss_slice_figure(sl, dark=_dark(), height=440), key="pg_in_surface_fig",
+    st.plotly_chart(loss_slice_figure(sl, dark=dark_theme(), height=440), key="pg_in_surface_fig",
                     config={"displayModeBar": False})
     st.caption("Colour: the training loss if the weights moved to that spot of the plane (the "
                "centre is where they are now). The line: where training took them. A too "

@@ -13,17 +13,23 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import streamlit as st
 
 from . import session as S
 from ..core.config import MAX_NEURONS, Config, parse_query, to_query
 from ..core.settings import SETTINGS, bounds, label
+from ..core.spaces import layer_view
+from ..core.train import Trainer
 from ..views.flow import gradient_flow, residual_compare
+from ..views.inside_figures import layer_view_figure
 from ..views.lab_figures import boundary_grid, grid_array, metrics_vs_depth, time_vs_depth
-from ..lab.sweep import (SWEEP_LOWER, BudgetError, cpu_budget, cpu_text, estimate_seconds,
-                    over_budget, problem_kind, resolve_backend, run_sweep, training_points)
+from ..lab.sweep import (SWEEP_LOWER, BudgetError, cpu_budget, cpu_text, depth_config,
+                    estimate_seconds, over_budget, problem_kind, resolve_backend, run_sweep,
+                    training_points)
 from ..lab.backends import prewarm
 from .compare import CHART_CONFIG, interrupted, render_ab
+from .inside_views import dark_theme, layer_names
 
 DEPTH_OPTIONS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 32)
 MAX_SELECTED_DEPTHS = 8      # the share link holds at most 8 depths
@@ -156,7 +162,7 @@ def _run_sweep(cfg: Config, depths, width, seeds, epochs, compare, status, budge
     total = len(variants) * len(depths) * seeds
     state = {"status": "running", "query": to_query(cfg), "total": total, "compare": compare,
              "primary": variants[0][0], "results": {name: [] for name, _ in variants},
-             "started": time.time(), "seconds": None}
+             "started": time.time(), "seconds": None, "width": width}
     S.page().lab_sweep = state  # partial results survive a Stop
     bar = status.progress(0.0, text=f"Training 0 of {total} runs...")
     finished = 0
@@ -168,12 +174,15 @@ def _run_sweep(cfg: Config, depths, width, seeds, epochs, compare, status, budge
         def keep(r, bucket=state["results"][name]):
             if r.get("grid") is not None:  # float32 arrays: a tenth of the memory of lists
                 r = {**r, "grid": grid_array(r["grid"])}
+            if r.get("theta") is not None:  # one network per depth (the first seed's)
+                r = {**r, "theta": np.asarray(r["theta"], dtype=np.float64)}
             bucket.append(r)
 
         variant = cfg.replace(residual=residual)
         try:
             run_sweep(variant, depths, seeds, epochs, width=width, grid=LAB_GRID,
-                      progress=progress, on_result=keep, should_stop=interrupted, budget=budget)
+                      progress=progress, on_result=keep, should_stop=interrupted, budget=budget,
+                      weights=True)
         except BudgetError as e:  # the estimate changed between drawing and running
             state["status"] = "refused"
             status.error(str(e))
@@ -220,6 +229,7 @@ def _show_sweep(state: dict | None, per_seed: bool, status, current: str) -> Non
     st.plotly_chart(boundary_grid(primary, kind, run_cfg.n_classes, per_seed, points,
                                   title=label or None), key="lab_fig_grid",
                     config=CHART_CONFIG)
+    _layer_views(state, primary, run_cfg)
     st.subheader("Loss and accuracy against depth")
     st.caption("Markers are the mean over seeds; bars span the best and the worst seed.")
     st.plotly_chart(metrics_vs_depth(primary, classification), key="lab_fig_metrics",
@@ -248,3 +258,38 @@ def _show_sweep(state: dict | None, per_seed: bool, status, current: str) -> Non
                                 config=CHART_CONFIG)
     st.subheader("Training time")
     st.plotly_chart(time_vs_depth(primary), key="lab_fig_time", config=CHART_CONFIG)
+
+
+LAYERS_EXPLAINER = (
+    "Each hidden layer moves the points to new places. Pick a depth and step through its "
+    "layers (the first seed's network, as trained above): the grid lines are the input plane, "
+    "bent the way the layers bend it. The output neuron can only draw a straight line through "
+    "the last hidden layer's picture, so a network that solves the task has pulled the classes "
+    "apart there. With more than two neurons, the axes are the two directions along which "
+    "the layer spreads the points most.")
+
+
+def _layer_views(state: dict, primary: list, run_cfg: Config) -> None:
+    """The data as each layer of one trained network per depth sees it (core.spaces)."""
+    nets = [r for r in primary if r.get("theta") is not None and r["depth"] >= 1]
+    if not nets or state.get("width") is None:
+        return
+    st.subheader("The data as each layer sees it")
+    st.caption(LAYERS_EXPLAINER)
+    depths = [r["depth"] for r in nets]
+    a, b = st.columns(2)
+    depth = a.selectbox("Depth", depths, index=len(depths) - 1,
+                        key="lab_view_depth_" + "_".join(map(str, depths)),
+                        format_func=lambda d: f"{d} hidden layer{'s' if d != 1 else ''}",
+                        help="Which of the sweep's networks to look inside.")
+    r = next(r for r in nets if r["depth"] == depth)
+    t = Trainer(depth_config(run_cfg, depth, r["seed"], state["width"]))
+    if t.net.theta.size != r["theta"].size:
+        return
+    t.net.theta[:] = r["theta"]
+    names = layer_names(t)
+    chosen = b.select_slider("Layer", names, value=names[-2], key=f"lab_view_layer_{depth}",
+                             help="Step through the layers: input, each hidden layer, output.")
+    view = layer_view(t, names.index(chosen) if chosen in names else len(names) - 2)
+    st.plotly_chart(layer_view_figure(view, t.problem, t.data.n_classes, dark=dark_theme(), height=420),
+                    key="lab_fig_layers", config=CHART_CONFIG)
