@@ -214,11 +214,26 @@ def test_hide_removes_named_controls():
     assert "w_optimizer" in base_keys(at, "selectbox")
     assert not {k for k in keys(at, "button") if k.startswith("pg_ds_")}
     assert "pg_link_text" not in keys(at, "text_input")
-    assert not at.tabs
+    assert [t.label for t in at.tabs] == ["Playground", "Lessons"]
     assert url(at) == {"hide": "lr,data,share,lab,activation"}
+    assert not page(hide="lab,lessons").tabs
     at = page(hide="learning,files")
     assert not {"w_lr", "w_optimizer", "w_cost", "w_init"} & base_keys(at, "selectbox")
     assert "pg_dl_model" not in {w.key for w in at.get("download_button")}
+    # hiding the learning settings keeps the viewer's own: speed and view size
+    assert {"pg_speed", "pg_view"} <= base_keys(at, "selectbox")
+
+
+def test_finer_hide_keys_remove_one_control_each():
+    """residual, layers, test, speed, view: each hides its own control and nothing else."""
+    full = page()
+    at = page(hide="residual,layers,test,speed,view")
+    gone = {"toggle": {"w_residual", "w_show_test"}, "number_input": {"w_depth"},
+            "selectbox": {"pg_speed", "pg_view"}}
+    for kind, names in gone.items():
+        assert names <= base_keys(full, kind), kind
+        assert not names & base_keys(at, kind), kind
+        assert base_keys(full, kind) - names == base_keys(at, kind), kind
 
 
 def test_divergence_pauses_explains_and_offers_a_lower_rate():

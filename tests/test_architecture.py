@@ -50,7 +50,10 @@ def package_files() -> list[Path]:
 def test_the_package_is_in_layer_folders():
     top = {p.stem for p in PKG.glob("*.py")}
     assert top <= {"__init__", "__main__", "cli"}, top
-    assert {p.name for p in PKG.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(LAYERS)
+    code = {p.name for p in PKG.iterdir() if p.is_dir() and any(p.rglob("*.py"))}
+    assert code == set(LAYERS)
+    # the other folders hold data only (the lesson files), no code
+    assert {p.name for p in PKG.iterdir() if p.is_dir() and p.name != "__pycache__"} - code <= {"lessons"}
 
 
 def test_imports_point_downward():

@@ -75,6 +75,24 @@ def test_a_diverged_run_stops_and_says_so():
     assert C.produce(ch, stream) is None
 
 
+def test_a_lessons_goal_met_while_streaming_asks_for_the_page_once():
+    """The open lesson's goal is checked after every frame's training; the frame on which it
+    first holds carries "rerun" (the view then asks the page to draw the tick), no other."""
+    from playground.io.lessons import library
+    lesson = library()["layers"]
+    page = playing_page(lesson.solution + "&lesson=layers")
+    page.prefs["pg_speed"] = "max"
+    ch = page.channel = C.open_channel(page)
+    stream = C.Stream()
+    msgs = [json.loads(C.produce(ch, stream)) for _ in range(300)]
+    asked = [i for i, m in enumerate(msgs) if m.get("rerun")]
+    assert len(asked) == 1, asked
+    done_at = page.lessons.done["layers"]
+    frame = msgs[asked[0]]
+    epoch = frame["spec"]["epoch"] if frame["t"] == "full" else frame["s"]["epoch"]
+    assert epoch == done_at and not lesson.goal.met({}) and done_at <= page.trainer.epoch
+
+
 @pytest.mark.parametrize("token", ["", "x" * 43, "a" * 200])
 def test_a_forged_token_is_refused(client, token):
     page = playing_page()

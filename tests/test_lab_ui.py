@@ -207,6 +207,10 @@ def test_stopped_ab_run_keeps_what_it_trained():
     ("residual", "lab_ab_residual", True),
 ])
 def test_ab_compare(change, key, value):
+    _ab_run(change, key, value)
+
+
+def _ab_run(change, key, value):
     at = app("points=100")
     at.multiselect(key="lab_ab_change").set_value([change]).run()
     widget = at.get_by_key(key) if hasattr(at, "get_by_key") else None
@@ -218,6 +222,30 @@ def test_ab_compare(change, key, value):
     assert state["status"] == "done"
     assert [len(h["epoch"]) for h in state["hist"].values()] == [7, 7]  # epoch 0..6, lockstep
     assert charts(at) == 2
+    return state
+
+
+@pytest.mark.parametrize("change,key,value,field,want", [
+    ("reg", "lab_ab_reg", "l1", "reg", "l1"),
+    ("reg_rate", "lab_ab_reg_rate", 0.03, "reg_rate", 0.03),
+    ("features", "lab_ab_features", ["x1", "x2", "x1sq"], "features", ("x1", "x2", "x1sq")),
+    ("cost", "lab_ab_cost", "cross_entropy", "cost", "cross_entropy"),
+    ("batch", "lab_ab_batch", 25, "batch", 25),
+    ("init", "lab_ab_init", "he", "init", "he"),
+    ("schedule", "lab_ab_schedule", "decay", "schedule", "decay"),
+    ("train", "lab_ab_train", 80, "train", 80),
+    ("noise", "lab_ab_noise", 20, "noise", 20),
+    ("label_noise", "lab_ab_label_noise", 10, "label_noise", 10),
+])
+def test_ab_compare_varies_every_setting_that_keeps_the_task(change, key, value, field, want):
+    """B can change regularization, features, cost, batch, initialization, schedule, the
+    training share and the noise too (no need for a second tab): B's link holds the change."""
+    from playground.core.config import parse_query
+    state = _ab_run(change, key, value)
+    a, _ = parse_query(state["a"])
+    b, _ = parse_query(state["b"])
+    assert getattr(b, field) == want and getattr(a, field) != want
+    assert b.replace(**{field: getattr(a, field)}) == a.replace(reg=b.reg if field == "reg_rate" else a.reg)
 
 
 def test_ab_with_two_changes_and_b_equal_to_a():

@@ -14,7 +14,7 @@ from playground.core.train import change_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = [f.name for f in dataclasses.fields(Config)]
-NO_WIDGET = {"init_seed", "tab"}  # Reset draws init_seed; the tab bar shows the tab
+NO_WIDGET = {"init_seed", "tab", "lesson", "lesson_step", "lesson_lock"}  # Reset draws init_seed; the tab bar shows the tab; the Lessons tab and panel set the lesson
 
 
 def defaults() -> dict[str, str]:
@@ -49,7 +49,8 @@ def other_value(name: str):
                   "activation": ("relu",), "residual": True, "cost": "cross_entropy",
                   "optimizer": "adam", "lr": 0.1, "schedule": "decay", "batch": 5, "reg": "l2",
                   "reg_rate": 0.01, "init": "he", "init_seed": 9, "show_test": True,
-                  "discretize": True, "hide": ("lr",), "tab": "lab", "lab_depths": (1, 2),
+                  "discretize": True, "hide": ("lr",), "tab": "lab", "lesson": "layers",
+                  "lesson_step": 2, "lesson_lock": True, "lab_depths": (1, 2),
                   "lab_width": 4, "lab_seeds": 2, "lab_epochs": 50}
     return candidates[name]
 

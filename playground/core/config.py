@@ -56,6 +56,9 @@ class Config:
     discretize: bool = False
     hide: tuple[str, ...] = ()
     tab: str = "play"
+    lesson: str = ""          # a lesson's name ("": none); its text is shown above the playground
+    lesson_step: int = 0
+    lesson_lock: bool = False
     # Depth Lab
     lab_depths: tuple[int, ...] = (0, 1, 2, 4, 8)
     lab_width: int = 8

@@ -29,9 +29,12 @@ OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
 SCHEDULE_NAMES = ("constant", "decay")
 REG_NAMES = ("none", "l1", "l2")
 INIT_NAMES = ("tfp", "zeros", "xavier", "he")
-TAB_NAMES = ("play", "lab")
+TAB_NAMES = ("play", "lab", "lessons")
 HIDEABLE = ("data", "features", "network", "learning", "lr", "activation", "cost",
-            "optimizer", "batch", "reg", "init", "noise", "share", "files", "lab", "inside")
+            "optimizer", "batch", "reg", "init", "noise", "share", "files", "lab", "inside",
+            "residual", "layers", "test", "speed", "view", "lessons")
+LESSON_NAME = r"^[a-z0-9][a-z0-9-]{0,39}$"   # a lesson's name (core/lessons.py: its file name)
+MAX_LESSON_STEPS = 8
 
 MAX_LAYERS = 8
 MAX_NEURONS = 32
@@ -103,6 +106,18 @@ def _bool(s: str) -> bool:
 
 def _items(s: str) -> list[str]:
     return [p for p in s.split(",") if p.strip() != ""] if s.strip() else []
+
+
+def _slug(pattern: str, why: str) -> Callable[[str], str]:
+    import re
+    rx = re.compile(pattern)
+
+    def parse(s: str) -> str:
+        s = s.strip().lower()
+        if s and not rx.match(s):
+            raise ValueError(why)
+        return s
+    return parse
 
 
 def _list(item: Callable[[str], Any], lo: int, hi: int, unique: bool = False, *, each: str,
@@ -259,7 +274,18 @@ SETTINGS: dict[str, Setting] = {
                     f"comma list of controls to hide (classroom use): `{_names(HIDEABLE)}`; unknown "
                     "names are named in a notice, the others kept"),
     "tab": Setting(_choice(TAB_NAMES), "display", "", "Which tab the page opens on.",
-                   "`play`, `lab` (the Depth Lab)"),
+                   "`play`, `lab` (the Depth Lab), `lessons`"),
+    "lesson": Setting(_slug(LESSON_NAME, "is not a lesson name (lowercase letters, digits, dashes)"),
+                      "display", "", "The lesson shown above the playground.",
+                      "a built-in lesson's name (see the Lessons tab), e.g. `layers`; an unknown "
+                      "name is named in a notice"),
+    "lesson_step": _number_setting(int, 0, MAX_LESSON_STEPS - 1, "display", "",
+                                   "Which step of the lesson is shown.",
+                                   f"0–{MAX_LESSON_STEPS - 1}: the lesson's step (0 is the first)"),
+    "lesson_lock": Setting(_bool, "display", "",
+                           "Lock the page on the lesson: the lesson list, the share box and the "
+                           "lesson's own links are hidden, so the exercise stays the exercise.",
+                           "`1`: a locked lesson (with `lesson=`)"),
     "lab_depths": Setting(_list(_int(0, 32), 1, 8, unique=True, each="each depth must be 0 to 32",
                                 count="1 to 8 depths", repeat="a depth is listed twice"),
                           "display", "Depths (hidden layers)",

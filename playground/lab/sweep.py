@@ -46,7 +46,7 @@ import numpy as np
 
 from ..core.config import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, Config, parse_query, to_query
 from ..core.grid import grid_points
-from ..core.train import Trainer, build_dataset
+from ..core.train import Trainer, build_dataset, change_kind
 from .backends import DASK_ENV, cores, run_dask, run_joblib, stop_probe
 
 BACKENDS = ("auto", "serial", "processes", "dask")
@@ -439,7 +439,9 @@ def run_ab(a: Config, b: Config, epochs: int, snapshots: int = AB_SNAPSHOTS,
     check_budget("This A/B run", estimate_ab_seconds(a, b, epochs, snapshots), budget, AB_LOWER)
     stopped = stop_probe(should_stop)
     ta = Trainer(a)
-    tb = Trainer(b, data=ta.data)  # the very same points, not just the same seed
+    # the very same points, not just the same seed; a B whose data settings differ (training
+    # share, noise, flipped labels) draws its own from the same seed
+    tb = Trainer(b) if change_kind(a, b) == "data" else Trainer(b, data=ta.data)
     chunk = max(1, epochs // max(1, snapshots))
     done = 0
     while done < epochs:

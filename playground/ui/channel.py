@@ -16,7 +16,8 @@ Protocol (text JSON both ways; `static/channel.js` is the browser's side):
   canvas_spec.frame_spec}` (when the run or its network changed, and every FULL_EVERY
   frames for the loss chart) or `{"t": "state", "s": canvas_spec.weights_snapshot}` (the
   weights, epoch and losses: float64 as JSON numbers, exact). `{"stopped": true}` is added
-  when the run stopped (diverged); the view then asks the page to rerun.
+  when the run stopped (diverged), `{"rerun": true}` when the open lesson's goal was just met;
+  the view then asks the page to rerun.
 - Browser → server: `{"t": "do", "a": "play" | "pause" | "step" | "reset", "n": k}`, a run
   button's click (the view takes the page's run buttons over while the socket is open; k
   counts its clicks). The server applies it at once (`session.Page`'s action, in a worker
@@ -155,6 +156,7 @@ def produce(ch: Channel, stream: Stream) -> str | None:
         if t is None or not page.playing or t.diverged:
             return None
         train_chunk(t, SPEEDS[page.prefs["pg_speed"]], FRAME_SECONDS, page=page)
+        goal = page.lesson_check()  # a lesson's goal just met: the page draws its tick
         last = stream.last_trainer() if stream.last_trainer is not None else None
         if last is not t or stream.frames % FULL_EVERY == 0:
             msg: dict = {"t": "full", "spec": frame_spec(t)}
@@ -164,6 +166,8 @@ def produce(ch: Channel, stream: Stream) -> str | None:
         if t.diverged:
             page.playing = False
             msg["stopped"] = True
+        if goal:
+            msg["rerun"] = True
     msg["at"] = time.time()  # when it was made (the view measures its lag)
     stream.frames += 1
     return spec_json(msg)
@@ -233,6 +237,7 @@ def act(ch: Channel, stream: Stream, action: str, n: int) -> str | None:
         return None
     with page.lock:
         rerun = getattr(page, action)()
+        rerun = page.lesson_check() or rerun
         t = page.trainer
         msg = {"t": "full", "spec": frame_spec(t),
                "did": {"a": action, "n": n, "playing": page.playing, "rerun": bool(rerun)}}

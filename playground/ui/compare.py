@@ -14,7 +14,10 @@ import numpy as np
 import streamlit as st
 
 from . import session as S
-from ..core.config import ACTIVATION_NAMES, OPTIMIZER_NAMES, Config, to_query, validate
+from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, DEFAULT, FEATURE_NAMES, INIT_NAMES,
+                           OPTIMIZER_NAMES, REG_NAMES, REGRESSION_COSTS, SCHEDULE_NAMES, Config, _fmt,
+                           to_query, validate)
+from ..core.settings import SETTINGS, bounds, label
 from ..views.lab_figures import ab_boundaries, ab_loss
 from ..core.grid import grid_points
 from ..lab.sweep import (AB_GRID, AB_LOWER, AB_SNAPSHOTS, BudgetError, cpu_budget,
@@ -26,12 +29,23 @@ from ..core.train import Trainer
 CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 LR_VALUES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 AB_SETTINGS = {"depth": "number of hidden layers", "activation": "activation",
-               "lr": "learning rate", "optimizer": "optimizer", "residual": "residual connections"}
+               "lr": "learning rate", "optimizer": "optimizer", "residual": "residual connections",
+               "reg": "regularization", "reg_rate": "regularization rate", "features": "input features",
+               "cost": "cost function", "batch": "batch size", "init": "initialization",
+               "schedule": "learning-rate schedule", "train": "training share", "noise": "noise",
+               "label_noise": "flipped labels"}
+# B's value of these is one setting of the table, its widget made from the setting's bounds or
+# names; "train", "noise" and "label_noise" give B its own data (same seed), the others B
+# trains on A's very points.
+AB_CHOICES = {"reg": REG_NAMES, "init": INIT_NAMES, "schedule": SCHEDULE_NAMES}
+AB_NUMBERS = ("reg_rate", "batch", "train", "noise", "label_noise")
+REG_RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
 
 HELP = {
     "ab_change": "Pick one or two settings that B changes. Everything else is the same as A: "
                  "the data, the seed, the batch order and, where the shapes match, the "
-                 "initial weights.",
+                 "initial weights. A B that changes the training share, the noise or the "
+                 "flipped labels draws its own data from the same seed.",
     "ab_depth": "Hidden layers of network B (it keeps A's widths and repeats the last one).",
     "ab_activation": "The activation of every hidden layer of network B. Sigmoid's slope is at "
                      "most 0.25, so in deep networks the gradient vanishes; ReLU's slope is 1 "
@@ -77,14 +91,48 @@ def _b_config(a: Config, changes: dict) -> Config:
         b = b.replace(optimizer=changes["optimizer"])
     if "residual" in changes:
         b = b.replace(residual=bool(changes["residual"]))
+    simple = {k: v for k, v in changes.items() if k in AB_CHOICES or k in AB_NUMBERS or k == "cost"}
+    if "features" in changes:
+        simple["features"] = tuple(f for f in FEATURE_NAMES if f in changes["features"]) or a.features
+    b = b.replace(**simple)
+    if b.reg_rate > 0 and b.reg == "none" and "reg_rate" in changes:
+        b = b.replace(reg="l2")  # a rate needs a penalty to act on
     return validate(b)[0]
+
+
+def _ab_widget(col, cfg: Config, key: str):
+    """B's value of setting `key`: a widget written from the settings table (label, help,
+    bounds or names), starting at a value that differs from A's."""
+    what, help_ = f"B: {label(key).lower() or AB_SETTINGS[key]}", SETTINGS[key].help
+    k = f"lab_ab_{key}"
+    if key in AB_CHOICES or key == "cost":
+        names = AB_CHOICES.get(key) or (REGRESSION_COSTS if cfg.problem == "regression"
+                                        else CLASSIFICATION_COSTS)
+        other = next((n for n in names if n != getattr(cfg, key)), names[0])
+        return col.selectbox(what, names, index=names.index(other), key=k, help=help_)
+    if key == "features":
+        other = [f for f in FEATURE_NAMES if f not in cfg.features][:2] or list(cfg.features)
+        return col.multiselect(what, FEATURE_NAMES, default=list(cfg.features) + other, key=k,
+                               help=help_)
+    if key == "reg_rate":
+        start = next((v for v in REG_RATES if v > cfg.reg_rate), REG_RATES[-1])
+        return col.select_slider(what, REG_RATES, value=start, key=k, help=help_)
+    lo, hi = bounds(key)
+    start = {"batch": max(lo, min(hi, cfg.batch * 5)), "train": 90 if cfg.train < 90 else 10,
+             "noise": 30 if cfg.noise < 30 else 0, "label_noise": 20 if cfg.label_noise < 20 else 0}[key]
+    if key == "batch":
+        return int(col.number_input(what, lo, hi, value=start, step=1, key=k, help=help_) or start)
+    return col.slider(what, lo, hi, value=start, key=k, help=help_)
 
 
 def _describe(cfg: Config) -> str:
     shape = "-".join(map(str, cfg.layers)) or "none"
     acts = ",".join(cfg.activation)
+    extra = [f"{label(k).lower()} {_fmt(getattr(cfg, k))}" for k in ("reg", "reg_rate", "features", "cost",
+             "batch", "init", "schedule", "train", "noise", "label_noise")
+             if getattr(cfg, k) != getattr(DEFAULT, k)]
     return (f"hidden {shape} · {acts} · {cfg.optimizer} lr {cfg.lr:g}"
-            + (" · residual" if cfg.residual else ""))
+            + (" · residual" if cfg.residual else "") + "".join(f" · {e}" for e in extra))
 
 
 def render_ab(cfg: Config) -> None:
@@ -121,6 +169,10 @@ def render_ab(cfg: Config) -> None:
     if "residual" in changes:
         vals["residual"] = cols[i].toggle("B: residual connections", value=not cfg.residual,
                                           key="lab_ab_residual", help=HELP["ab_residual"])
+        i += 1
+    for key in (k for k in changes if k in AB_CHOICES or k in AB_NUMBERS or k in ("cost", "features")):
+        vals[key] = _ab_widget(cols[min(i, 2)], cfg, key)
+        i += 1
     a = cfg
     b = _b_config(cfg, vals)
     st.markdown(f"**A:** {_describe(a)}  \n**B:** {_describe(b)}")

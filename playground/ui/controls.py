@@ -142,13 +142,16 @@ def top_bar(cfg: Config, t):
         cols[4].segmented_control("Problem type", ["classification", "regression"],
                                   **S.w("w_problem", param="default"),
                                   format_func=name, help=HELP["problem"], required=True)
+    more = st.columns([1.1, 1.0, 1.5, 0.9, 1.3, 1.0, 0.9, 1.3], vertical_alignment="bottom")
+    # Speed, view size and the loss axis are the viewer's (each hideable on its own)
+    if not hidden(cfg, "speed"):
+        more[5].selectbox("Speed", list(SPEEDS), **S.w("pg_speed", list(SPEEDS)), help=HELP["speed"],
+                          format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
+    if not hidden(cfg, "view"):
+        more[6].selectbox("View size", list(VIEW_HEIGHTS), **S.w("pg_view", list(VIEW_HEIGHTS)), help=HELP["view"])
+    more[7].selectbox("Loss axis", S.LOSS_AXES, **S.w("pg_loss", S.LOSS_AXES), help=HELP["loss_axis"])
     if not learn:
         return slot
-    more = st.columns([1.1, 1.0, 1.5, 0.9, 1.3, 1.0, 0.9, 1.3], vertical_alignment="bottom")
-    more[5].selectbox("Speed", list(SPEEDS), **S.w("pg_speed", list(SPEEDS)), help=HELP["speed"],
-                      format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
-    more[6].selectbox("View size", list(VIEW_HEIGHTS), **S.w("pg_view", list(VIEW_HEIGHTS)), help=HELP["view"])
-    more[7].selectbox("Loss axis", S.LOSS_AXES, **S.w("pg_loss", S.LOSS_AXES), help=HELP["loss_axis"])
     if not hidden(cfg, "optimizer"):
         more[0].selectbox(label("optimizer"), OPTIMIZER_NAMES, **S.w("w_optimizer", OPTIMIZER_NAMES), format_func=name,
                           help=HELP["optimizer"])
@@ -207,5 +210,6 @@ def data_column(cfg: Config, user_data: str | None) -> None:
             b.button("New", key="pg_regen", icon=":material/casino:", on_click=S.regenerate,
                      help=HELP["regenerate"], width="stretch")
     a, b = st.columns(2)
-    a.toggle(label("show_test"), **S.w("w_show_test"), help=HELP["show_test"])
+    if not hidden(cfg, "test"):
+        a.toggle(label("show_test"), **S.w("w_show_test"), help=HELP["show_test"])
     b.toggle(label("discretize"), **S.w("w_discretize"), help=HELP["discretize"])

@@ -114,8 +114,10 @@ def _live_body(cfg, playing: bool, tick: float, call: dict) -> None:
         record = (lambda: snaps.append(api[2](t))) if api else None
         with S.page().lock:
             train_chunk(t, SPEEDS[S.pref("speed")], tick, record)
+            goal = S.page().lesson_check()
         if t.diverged:
             S.set_playing(False)
+        if t.diverged or goal:  # the rest of the page changes: the notice, a lesson's tick
             st.rerun(scope="app")
     # Plain text: a markdown element re-parsed every tick halved the frame rate (measured).
     if not api:  # the canvas writes the status line of the state it paints itself

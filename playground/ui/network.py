@@ -22,7 +22,8 @@ def network_editor(cfg: Config, t, switches=None) -> None:
         return
     n = len(cfg.layers)
     cols = st.columns([1.15] + [0.9] * MAX_LAYERS, gap="small", vertical_alignment="bottom")
-    cols[0].number_input(label("layers"), step=1, **S.w("w_depth"), help=HELP["depth"])
+    if not hidden(cfg, "layers"):
+        cols[0].number_input(label("layers"), step=1, **S.w("w_depth"), help=HELP["depth"])
     for i in range(n):
         cols[i + 1].number_input(f"Layer {i + 1}", step=1, **S.w(f"w_width_{i}"),
                                  help=HELP["width"])
@@ -40,7 +41,8 @@ def network_editor(cfg: Config, t, switches=None) -> None:
                     st.selectbox(f"Layer {i + 1}", ACTIVATION_NAMES,
                                  **S.w(f"w_act_{i}", ACTIVATION_NAMES),
                                  format_func=name, help=HELP["layer_act"])
-        b.toggle(label("residual"), **S.w("w_residual"), help=HELP["residual"])
+        if not hidden(cfg, "residual"):
+            b.toggle(label("residual"), **S.w("w_residual"), help=HELP["residual"])
     if cfg.residual and n:
         st.caption(residual_text(cfg))
 

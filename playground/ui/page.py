@@ -16,6 +16,7 @@ from .controls import data_column, hidden, top_bar
 from .files import files_section, share_section
 from .inside import inside_panel
 from .lab import render_lab
+from .lessons import lesson_panel, lessons_tab
 from .live import divergence_notice, live_area
 from .network import inspector, network_editor
 
@@ -30,19 +31,28 @@ def main() -> None:
     S.write_url(cfg)  # before any widget: a run that makes a new widget delays a later write
     _messages()
     _intro()
-    if hidden(cfg, "lab"):
+    names = [k for k in S.TAB_LABELS if k == "play" or not (hidden(cfg, k) or cfg.lesson_lock)]
+    if names == ["play"]:
         playground_tab(cfg, t)
     else:
-        play, lab = st.tabs(list(S.TAB_LABELS.values()), on_change="rerun",
-                            **S.w("w_tab", param="default"))
-        if play.open is not False:
-            with play:
+        default = S.shown("w_tab")
+        tabs = dict(zip(names, st.tabs([S.TAB_LABELS[k] for k in names], on_change="rerun",
+                                       key=S.widget_key("w_tab"),
+                                       default=default if default in [S.TAB_LABELS[k] for k in names]
+                                       else S.TAB_LABELS["play"])))
+        if tabs["play"].open is not False:
+            with tabs["play"]:
                 playground_tab(cfg, t)
-        if lab.open:
+        for name, tab in tabs.items():
+            if name == "play" or not tab.open:
+                continue
             S.page().rest_drawn = True  # the live view goes first only on the Playground tab
             S.set_playing(False)
-            with lab:
-                cfg = lab_tab(cfg)
+            with tab:
+                if name == "lab":
+                    cfg = lab_tab(cfg)
+                else:
+                    lessons_tab(cfg)
     if S.page().rest_drawn:  # (the live view alone on a session's first run: no wake button)
         _wake_button()
     S.write_url(cfg, force=True)
@@ -97,6 +107,7 @@ def playground_tab(cfg: Config, t) -> None:
     # Keyed containers: on a phone page.css puts the live view and the run buttons first.
     # The network's row spans the page: at 1440 px its nine number boxes are then wide
     # enough (over 120 px) for Streamlit to draw their - and + buttons.
+    lesson = st.container(key="pg_lesson_box")
     top, editor, notice = st.container(key="pg_top"), st.container(key="pg_editor"), st.container()
     with st.container(key="pg_body"):
         data_col, main_col = st.columns([1, 3.4], gap="medium")
@@ -105,6 +116,8 @@ def playground_tab(cfg: Config, t) -> None:
             live_area(cfg)
     if not _rest_of_page():
         return
+    with lesson:
+        lesson_panel(cfg, t)
     with top:
         switches = top_bar(cfg, t)
     with editor:
@@ -118,7 +131,7 @@ def playground_tab(cfg: Config, t) -> None:
         divergence_notice(t)
     with data_col:
         data_column(cfg, S.page().user_data)
-    if not (hidden(cfg, "share") and hidden(cfg, "files")):
+    if not (hidden(cfg, "share") and hidden(cfg, "files")) and not cfg.lesson_lock:
         with st.container(key="pg_share_files"):
             st.divider()
             a, b = st.columns(2, gap="large")

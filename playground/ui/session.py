@@ -29,10 +29,11 @@ from ..core.datasets import DataError
 from ..io.data_csv import read_csv
 from ..io.model_file import ModelError, load_model
 from ..core.train import USER_SCALE, Trainer, change_kind, user_dataset
+from .lesson_state import LessonState
 
 LR_CHOICES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATE_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-TAB_LABELS = {"play": "Playground", "lab": "Depth Lab"}
+TAB_LABELS = {"play": "Playground", "lab": "Depth Lab", "lessons": "Lessons"}
 MIXED = "per layer"
 DISPLAY_KEYS = keys_that("display")
 # Settings whose widget is drawn by a function of its own (a list of names, a row of layers, the
@@ -90,6 +91,8 @@ class Page:
     # See inside (ui/inside.py): the training point and the step of the step-through
     inside_point: int = 0
     inside_step: int = 0
+    # Lessons (ui/lessons.py): answers, ticks, a teacher's uploaded lesson
+    lessons: LessonState = field(default_factory=LessonState)
     # the Depth Lab
     lab_sweep: dict | None = None
     lab_ab: dict | None = None
@@ -136,6 +139,11 @@ class Page:
             self.trainer = Trainer(self.cfg, data=self.trainer.data)
             self.playing = False
         return True
+
+    def lesson_check(self) -> bool:
+        """Whether the open lesson's goal was met just now by the run (the page must then
+        draw the tick: the live channel asks it to)."""
+        return self.lessons.check(self.cfg.lesson, self.trainer)
 
     def inside_move(self, by: int, n_steps: int) -> None:
         """Back (−1), Next (+1) or to the end of the step-through's `n_steps` steps."""
@@ -344,6 +352,27 @@ def set_playing(on: bool) -> None:
     controls().set_playing(on)
 
 
+LESSON_KEYS = {"lesson", "lesson_step", "lesson_lock", "tab"}
+
+
+def lesson_link(cfg: Config, keys: set, notes: list[str]) -> tuple[Config, list[str]]:
+    """A link that names a lesson and no other setting opens the lesson as its file sets it up
+    (its start, or the chosen step's own link); one with more settings keeps them (a run
+    shared in the middle of a lesson). An unknown lesson is named in a notice."""
+    if not cfg.lesson:
+        return cfg, notes
+    lesson = page().lessons.find(cfg.lesson)
+    if lesson is None:
+        return cfg.replace(lesson="", lesson_step=0), notes + [
+            f"lesson: '{safe_echo(cfg.lesson)}' is not a lesson of this playground"]
+    step = min(cfg.lesson_step, len(lesson.steps) - 1)
+    if keys <= LESSON_KEYS:
+        links = [s.link for s in lesson.steps[:step + 1] if s.link]
+        cfg = lesson.config(links[-1] if links else None).replace(
+            lesson=cfg.lesson, lesson_step=step, lesson_lock=cfg.lesson_lock, tab=cfg.tab)
+    return cfg.replace(lesson_step=step), notes
+
+
 def init_session() -> None:
     """First run of a session: the config comes from the URL; bad keys become notices."""
     if page().started:
@@ -351,6 +380,7 @@ def init_session() -> None:
     page().started = True
     qp = st.query_params  # every value of a repeated key, so the parser can name repeats
     cfg, notes = parse_query(urlencode([(k, v) for k in qp for v in qp.get_all(k)]))
+    cfg, notes = lesson_link(cfg, set(qp), notes)
     page().notices = [f"The link's {n}" for n in notes]
     set_playing(False)
     page().sel = None

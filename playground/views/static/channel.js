@@ -154,7 +154,7 @@ function channelFrame(inst, ch, text) {
     channelCredit(inst);
   }
   if (m.did) { stats.runDone = (stats.runDone || 0) + 1; stats.lastRun = m.did; }
-  if (m.stopped || (m.did && m.did.rerun)) askPage(inst, !!m.stopped);
+  if (m.stopped || m.rerun || (m.did && m.did.rerun)) askPage(inst, !!m.stopped);
 }
 
 /** After a paint: the credits of every frame that arrived since the last one. */

@@ -1,0 +1,57 @@
+"""What a session keeps of its lessons (held by `session.Page.lessons`; no streamlit here, so
+the live channel's worker thread can check a goal too).
+
+Bounded: one teacher's lesson at a time, an answer and a "done" mark per lesson of the
+library (plus that one), whatever the session does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.lessons import Lesson, metrics
+from ..io.lessons import library
+
+
+@dataclass
+class LessonState:
+    custom: Lesson | None = None                         # a teacher's uploaded lesson
+    answers: dict[str, int] = field(default_factory=dict)  # lesson -> the choice made
+    answered_at: dict[str, int] = field(default_factory=dict)  # lesson -> epoch of the answer
+    done: dict[str, int] = field(default_factory=dict)     # lesson -> epoch its goal was met
+
+    def find(self, name: str) -> Lesson | None:
+        if not name:
+            return None
+        if self.custom is not None and self.custom.name == name:
+            return self.custom
+        return library().get(name)
+
+    def _bounded(self, name: str) -> bool:
+        return name in library() or (self.custom is not None and name == self.custom.name)
+
+    def answer(self, name: str, choice: int, epoch: int) -> None:
+        lesson = self.find(name)
+        if lesson is None or not self._bounded(name) or not 0 <= choice < len(lesson.choices):
+            return
+        if name not in self.answers:
+            self.answers[name], self.answered_at[name] = int(choice), int(epoch)
+
+    def revealed(self, name: str, epoch: int) -> bool:
+        """The answer shows once the learner chose one and the run went on from there (or the
+        goal was met)."""
+        return name in self.answers and (epoch > self.answered_at.get(name, 0) or name in self.done)
+
+    def forget(self, name: str) -> None:
+        """Start the lesson over: its answer and tick go."""
+        for d in (self.answers, self.answered_at, self.done):
+            d.pop(name, None)
+
+    def check(self, name: str, trainer) -> bool:
+        """Whether lesson `name`'s goal was met just now, on this run (True once)."""
+        lesson = self.find(name)
+        if lesson is None or trainer is None or name in self.done or not self._bounded(name):
+            return False
+        if lesson.goal.met(metrics(trainer)):
+            self.done[name] = int(trainer.epoch)
+            return True
+        return False
