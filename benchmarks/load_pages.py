@@ -27,7 +27,7 @@ SNAPSHOT = r"""(nWidths) => {
   const input = (k) => { const e = q(`.st-key-${k} input, [class*="st-key-${k}__"] input`); return e ? e.value : null; };
   const counter = [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])].map(e => e.textContent)
     .find(t => /^Epoch \d/.test(t)) || null;
-  const code = q('[data-testid=stCode] code');
+  const code = q('[data-pg-link]');
   const chosen = [...document.querySelectorAll('[class*="st-key-pg_ds_"]')]
     .filter(e => e.querySelector('[data-testid=stBaseButton-primary]'))
     .map(e => (e.className.match(/st-key-pg_ds_(\S+)/) || [])[1]);
@@ -40,7 +40,7 @@ SNAPSHOT = r"""(nWidths) => {
 IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon],"
         " [data-testid=stStatusWidgetRunningManIcon]')")
 LOADED = ("() => [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])].some(e => /^Epoch \\d/.test(e.textContent))"
-          " && document.querySelector('[data-testid=stCode] code') && (" + IDLE + ")()")
+          " && document.querySelector('[data-pg-link]') && (" + IDLE + ")()")
 EPOCH_JS = r"""() => { const t = [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])].map(e => e.textContent)
   .find(t => /^Epoch \d/.test(t)); return t ? parseInt(t.match(/^Epoch ([\d,]+)/)[1].replace(/,/g, '')) : null; }"""
 PAUSED = r"""() => { const b = document.querySelector('.st-key-pg_play button');

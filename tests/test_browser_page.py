@@ -155,10 +155,10 @@ def test_share_link_reproduces_settings_and_run(app_url, new_page, artifacts):
     a = open_app(new_page(), app_url, "dataset=xor&layers=5,3&lr=0.1&seed=7")
     select_option(a, "w_optimizer", "Momentum")
     a.wait_for_function("() => location.search.includes('optimizer=momentum')")
-    expect(a.locator("[data-testid=stCode] code").first).to_contain_text("optimizer=momentum",
+    expect(a.locator("[data-pg-link]").first).to_contain_text("optimizer=momentum",
                                                                         timeout=20_000)
     wait_idle(a)
-    link = a.locator("[data-testid=stCode] code").first.inner_text().strip()
+    link = a.locator("[data-pg-link]").first.inner_text().strip()
     assert "optimizer=momentum" in link and "layers=5,3" in link and "seed=7" in link
     step(a, 5)
     loss_a = losses(a)
@@ -172,6 +172,24 @@ def test_share_link_reproduces_settings_and_run(app_url, new_page, artifacts):
     step(b, 5)
     assert losses(b) == loss_a
     b.screenshot(path=str(artifacts / "share-link-opened.png"))
+
+
+def test_the_share_box_copies_its_link_and_loads_no_code_highlighter(app_url, new_page):
+    """The share link was an st.code, whose 1.5 MB syntax highlighter every page load fetched
+    and ran (about a second of browser CPU). Its own small box shows the link and copies it."""
+    page = new_page()
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    open_app(page, app_url, "lr=0.1&seed=4")
+    box = page.locator("[data-pg-link]").first
+    expect(box).to_contain_text("lr=0.1")
+    link = box.inner_text().strip()
+    assert link.startswith(app_url + "/?") and "seed=4" in link
+    page.locator(".pg-link button").first.click()
+    expect(page.locator(".pg-link button").first).to_have_text("Copied")
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+    assert scripts and not [u for u in scripts if "SyntaxHighlighter" in u], scripts
 
 
 def test_model_download_and_upload_round_trip(app_url, new_page, artifacts):

@@ -60,7 +60,7 @@ def open_app(page, url: str, query: str = ""):
     page.context.route(NOT_LOOPBACK, lambda route: route.abort())
     page.goto(f"{url}/{'?' + query if query else ''}")
     wait_loaded(page)
-    page.locator("[data-testid=stCode] code").first.wait_for(timeout=LOAD_TIMEOUT)
+    page.locator("[data-pg-link]").first.wait_for(timeout=LOAD_TIMEOUT)
     wait_idle(page)
     return page
 
@@ -68,7 +68,7 @@ def open_app(page, url: str, query: str = ""):
 def shown_settings(page) -> dict:
     """What the page shows of its settings: URL query, share link query, some widgets."""
     value = lambda name: page.locator(f"{key(name)} input").first.input_value()  # noqa: E731
-    link = page.locator("[data-testid=stCode] code").first.inner_text().strip()
+    link = page.locator("[data-pg-link]").first.inner_text().strip()
     return {"url": dict(parse_qsl(urlsplit(page.url).query)),
             "link": dict(parse_qsl(urlsplit(link).query)),
             "lr": value("w_lr"), "seed": value("w_seed"), "noise": value("w_noise"),

@@ -178,4 +178,4 @@ def test_the_first_boundary_does_not_wait_for_the_rest_of_the_page(app_url, new_
     seen = page.evaluate("window.__pgFirst")
     assert seen["paint"] < seen["widget"], seen
     expect(page.locator(f"{key('w_lr')}").first).to_be_visible()
-    expect(page.locator("[data-testid=stCode] code").first).to_contain_text(app_url)  # the share link
+    expect(page.locator("[data-pg-link]").first).to_contain_text(app_url)  # the share link

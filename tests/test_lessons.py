@@ -202,3 +202,42 @@ def test_the_readme_example_is_a_lesson_whose_start_misses_and_solution_meets_it
     assert not trial(lesson, None, lesson.solution_epochs)[0]
     met, m = trial(lesson, lesson.solution, lesson.solution_epochs)
     assert met, m
+
+
+def test_a_teachers_lesson_travels_in_the_link():
+    """lesson_src carries a whole lesson file (deflated, base64url): the link opens it from its
+    start like a built-in one. What cannot be read is refused with a notice: not base64url, a
+    file that unpacks past the cap (a small value never unpacks into a big one), a file that
+    is not a lesson, a built-in lesson's name."""
+    import base64
+    import zlib
+    from urllib.parse import parse_qsl
+    from playground.core.settings import lesson_link_form
+    at = page(lesson="mine", lesson_src=lesson_link_form(GOOD))
+    cfg = at.session_state["pg"].cfg
+    assert (cfg.lesson, cfg.dataset, cfg.layers) == ("mine", "gauss", ())
+    assert "A teacher" in " ".join(m.value for m in at.markdown)
+    assert not at.session_state["pg"].notices
+    bomb = base64.urlsafe_b64encode(zlib.compress(b"a" * 1_000_000, 9)).decode().rstrip("=")
+    for src, words in ((bomb, "unpacks to more than"), ("<script>", "not a lesson in link form"),
+                       (lesson_link_form("title = 3"), "could not be read"),
+                       (lesson_link_form(GOOD), "built-in")):
+        at = page(lesson="layers" if words == "built-in" else "mine", lesson_src=src)
+        notes = " ".join(at.session_state["pg"].notices)
+        assert words in notes and "<script>" not in notes, (words, notes)
+        assert at.session_state["pg"].lessons.custom is None
+
+
+def test_the_lessons_tab_hands_out_an_uploaded_lesson_as_a_link():
+    from urllib.parse import parse_qsl, urlsplit
+    from test_app import shown_links
+    from playground.core.settings import lesson_text
+    at = page(tab="lessons")
+    at.get("file_uploader")  # drawn
+    state = at.session_state["pg"].lessons
+    assert state.load("mine", GOOD)[0] is not None
+    run(at)
+    links = [dict(parse_qsl(urlsplit(u).query)) for u in shown_links(at)]
+    handed = [q for q in links if q.get("lesson") == "mine"]
+    assert len(handed) == 2 and lesson_text(handed[0]["lesson_src"]) == GOOD
+    assert handed[1].get("lesson_lock") == "1"

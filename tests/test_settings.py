@@ -14,7 +14,7 @@ from playground.core.train import change_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = [f.name for f in dataclasses.fields(Config)]
-NO_WIDGET = {"init_seed", "tab", "lesson", "lesson_step", "lesson_lock"}  # Reset draws init_seed; the tab bar shows the tab; the Lessons tab and panel set the lesson
+NO_WIDGET = {"init_seed", "tab", "lesson", "lesson_src", "lesson_step", "lesson_lock"}  # Reset draws init_seed; the tab bar shows the tab; the Lessons tab and panel set the lesson
 
 
 def defaults() -> dict[str, str]:
@@ -50,6 +50,7 @@ def other_value(name: str):
                   "optimizer": "adam", "lr": 0.1, "schedule": "decay", "batch": 5, "reg": "l2",
                   "reg_rate": 0.01, "init": "he", "init_seed": 9, "show_test": True,
                   "discretize": True, "hide": ("lr",), "tab": "lab", "lesson": "layers",
+                  "lesson_src": T.lesson_link_form("title = 1"),
                   "lesson_step": 2, "lesson_lock": True, "lab_depths": (1, 2),
                   "lab_width": 4, "lab_seeds": 2, "lab_epochs": 50}
     return candidates[name]

@@ -57,6 +57,7 @@ class Config:
     hide: tuple[str, ...] = ()
     tab: str = "play"
     lesson: str = ""          # a lesson's name ("": none); its text is shown above the playground
+    lesson_src: str = ""      # a teacher's lesson file in link form (settings.lesson_text)
     lesson_step: int = 0
     lesson_lock: bool = False
     # Depth Lab
@@ -179,9 +180,10 @@ def _parse_query(text) -> tuple[Config, list[str]]:
             notes.append(f"{key}: given more than once; using the first")
             continue
         seen.add(key)
-        if len(raw) > MAX_VALUE_CHARS:
+        cap = SETTINGS[key].max_chars
+        if len(raw) > cap:
             notes.append(f"{key}: a value of {len(raw):,} characters is too long "
-                         f"(at most {MAX_VALUE_CHARS}); using the default")
+                         f"(at most {cap:,}); using the default")
             continue
         if key == "hide":  # keep the names that are right, name the others
             values[key], bad = _hide(raw)

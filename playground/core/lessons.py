@@ -45,9 +45,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import HIDEABLE, Config, parse_query
-from .settings import LESSON_NAME, MAX_LESSON_STEPS
+from .settings import LESSON_NAME, MAX_LESSON_BYTES, MAX_LESSON_STEPS
 
-MAX_LESSON_BYTES = 16_000
 NAME = re.compile(LESSON_NAME)
 MAX_STEPS, MAX_CHOICES, MAX_CLAUSES = MAX_LESSON_STEPS, 5, 6
 TEXT_CAP = {"title": 80, "idea": 500, "closing": 800, "step": 600, "ask": 300, "choice": 120,

@@ -108,6 +108,45 @@ def _items(s: str) -> list[str]:
     return [p for p in s.split(",") if p.strip() != ""] if s.strip() else []
 
 
+MAX_LESSON_BYTES = 16_000      # a lesson file (core/lessons.py); also its link form, unpacked
+MAX_LESSON_LINK = 12_000       # characters of `lesson_src`: the file, deflated, base64url
+
+
+def lesson_text(s: str) -> str:
+    """`lesson_src`'s value (a lesson file deflated with zlib, in base64url) → the file's text;
+    ValueError if it is not that, or unpacks to more than MAX_LESSON_BYTES (read capped: a
+    small value cannot unpack into a large one here)."""
+    import base64
+    import binascii
+    import zlib
+    s = s.strip()
+    if not s:
+        return ""
+    if not all(c.isascii() and (c.isalnum() or c in "-_=") for c in s):
+        raise ValueError("is not a lesson in link form (base64url)")
+    try:
+        packed = base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+        d = zlib.decompressobj()
+        data = d.decompress(packed, MAX_LESSON_BYTES + 1)
+        if len(data) > MAX_LESSON_BYTES or d.unconsumed_tail:
+            raise ValueError(f"unpacks to more than {MAX_LESSON_BYTES:,} bytes")
+        return data.decode("utf-8")
+    except (binascii.Error, zlib.error, UnicodeDecodeError):
+        raise ValueError("is not a lesson in link form (deflated, base64url)") from None
+
+
+def lesson_link_form(text: str) -> str:
+    """A lesson file's text → `lesson_src`'s value (the inverse of `lesson_text`)."""
+    import base64
+    import zlib
+    return base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii").rstrip("=")
+
+
+def _lesson_src(s: str) -> str:
+    lesson_text(s)  # raises ValueError when it cannot be read
+    return s.strip()
+
+
 def _slug(pattern: str, why: str) -> Callable[[str], str]:
     import re
     rx = re.compile(pattern)
@@ -159,6 +198,7 @@ class Setting:
     help: str                     # the widget's help: short and plain
     values: str                   # what the README's query-key table says it accepts
     bounds: tuple[float, float] | None = None   # (lo, hi) of a number
+    max_chars: int = MAX_VALUE_CHARS               # longer link values are refused unread
 
 
 def _number_setting(kind, lo, hi, change, label, help, values) -> Setting:
@@ -279,6 +319,11 @@ SETTINGS: dict[str, Setting] = {
                       "display", "", "The lesson shown above the playground.",
                       "a built-in lesson's name (see the Lessons tab), e.g. `layers`; an unknown "
                       "name is named in a notice"),
+    "lesson_src": Setting(_lesson_src, "display", "",
+                          "A teacher's own lesson, carried by the link itself.",
+                          "a lesson file in link form (deflated, base64url; the Lessons tab makes it), "
+                          f"at most {MAX_LESSON_LINK:,} characters; checked like an upload",
+                          max_chars=MAX_LESSON_LINK),
     "lesson_step": _number_setting(int, 0, MAX_LESSON_STEPS - 1, "display", "",
                                    "Which step of the lesson is shown.",
                                    f"0–{MAX_LESSON_STEPS - 1}: the lesson's step (0 is the first)"),

@@ -8,16 +8,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.lessons import Lesson, metrics
+from ..core.lessons import Lesson, metrics, parse_lesson
 from ..io.lessons import library
 
 
 @dataclass
 class LessonState:
-    custom: Lesson | None = None                         # a teacher's uploaded lesson
+    custom: Lesson | None = None                         # a teacher's lesson (upload or link)
+    custom_src: str = ""                                 # its file's text (for its link)
     answers: dict[str, int] = field(default_factory=dict)  # lesson -> the choice made
     answered_at: dict[str, int] = field(default_factory=dict)  # lesson -> epoch of the answer
     done: dict[str, int] = field(default_factory=dict)     # lesson -> epoch its goal was met
+
+    def load(self, name: str, text: str) -> tuple[Lesson | None, str]:
+        """A teacher's lesson file (uploaded, or from a link) becomes the session's own lesson
+        (one at a time); a name the library already has is refused."""
+        lesson, why = parse_lesson(name, text)
+        if lesson is None:
+            return None, why
+        if lesson.name in library():
+            return None, "a built-in lesson has that name; rename the file"
+        if self.custom is not None and self.custom.name != lesson.name:
+            self.forget(self.custom.name)
+        self.custom, self.custom_src = lesson, text
+        return lesson, ""
 
     def find(self, name: str) -> Lesson | None:
         if not name:

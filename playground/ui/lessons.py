@@ -14,9 +14,11 @@ import re
 import streamlit as st
 
 from . import session as S
-from ..core.config import Config
+from ..core.config import DEFAULT, Config
+from ..core.settings import lesson_link_form
 from ..core.lessons import METRICS, MAX_LESSON_BYTES, Lesson, metrics
 from ..io.lessons import library, read_lesson
+from .files import link_box, share_link
 
 _MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
@@ -80,15 +82,14 @@ def lesson_panel(cfg: Config, t) -> None:
         return
     p.lessons.check(lesson.name, t)  # met on this run (a Step, a change, a hand-set weight)
     with st.container(border=True, key="pg_lesson"):
-        head, out = st.columns([6, 1], vertical_alignment="top")
-        head.markdown(f"**Lesson {lesson.number} · {plain(lesson.title)}**")
-        head.caption(plain(lesson.idea))
-        if not cfg.lesson_lock:
-            out.button("Leave", key="pg_lesson_leave", on_click=leave_lesson, width="stretch",
-                       help="Close the lesson; the settings stay as they are.")
-        _steps(cfg, lesson)
-        _question(lesson, t.epoch)
-        _goal(lesson, t)
+        st.markdown(f"**Lesson {lesson.number} · {plain(lesson.title)}**")
+        st.caption(plain(lesson.idea))
+        left, right = st.columns([3, 2], gap="medium")
+        with left:
+            _steps(cfg, lesson)
+        with right:
+            _question(lesson, t.epoch)
+            _goal(lesson, t)
 
 
 def _steps(cfg: Config, lesson: Lesson) -> None:
@@ -96,49 +97,59 @@ def _steps(cfg: Config, lesson: Lesson) -> None:
     k = min(cfg.lesson_step, n - 1)
     step = lesson.steps[k]
     st.markdown(f"**Step {k + 1} of {n}.** {plain(step.text)}")
-    cols = st.columns([1, 1, 2, 3], vertical_alignment="center")
-    cols[0].button("Back", key="pg_lesson_back", disabled=k == 0, on_click=go_to_step,
-                   args=(k - 1, True), width="stretch", icon=":material/arrow_back:",
-                   help="The previous step (and its settings, if it has any).")
-    cols[1].button("Next", key="pg_lesson_next", disabled=k == n - 1, on_click=go_to_step,
-                   args=(k + 1, True), width="stretch", icon=":material/arrow_forward:",
-                   help="The next step (and its settings, if it has any).")
-    if step.link:
-        cols[2].button("Set up this step", key="pg_lesson_setup", on_click=go_to_step,
-                       args=(k, True), width="stretch", icon=":material/tune:",
-                       help="Put the page back to this step's settings.")
+    with st.container(horizontal=True, key="pg_lesson_buttons"):
+        st.button("Back", key="pg_lesson_back", disabled=k == 0, on_click=go_to_step,
+                  args=(k - 1, True), icon=":material/arrow_back:",
+                  help="The previous step (and its settings, if it has any).")
+        st.button("Next", key="pg_lesson_next", disabled=k == n - 1, on_click=go_to_step,
+                  args=(k + 1, True), icon=":material/arrow_forward:",
+                  help="The next step (and its settings, if it has any).")
+        if step.link:
+            st.button("Set up this step", key="pg_lesson_setup", on_click=go_to_step,
+                      args=(k, True), icon=":material/tune:",
+                      help="Put the page back to this step's settings.")
+        if not cfg.lesson_lock:
+            st.button("Leave", key="pg_lesson_leave", on_click=leave_lesson, type="tertiary",
+                      icon=":material/close:", help="Close the lesson; the settings stay as they are.")
 
 
 def _question(lesson: Lesson, epoch: int) -> None:
     state = S.page().lessons
-    key = f"pg_lesson_q_{lesson.name}"
     chosen = state.answers.get(lesson.name)
-    if chosen is not None and S.widget_value(key) != lesson.choices[chosen]:
-        S.set_widget(key, lesson.choices[chosen])  # the answer stays what it was
-    st.radio(f"Before you press Play: {lesson.ask}", lesson.choices, index=None, key=key,
-             disabled=chosen is not None, on_change=_answer, args=(lesson.name, key),
-             help="Guess first, then watch the run: the answer appears once it has trained.")
     if chosen is None:
+        key = f"pg_lesson_q_{lesson.name}"
+        st.radio(f"Before you press Play: {lesson.ask}", lesson.choices, index=None, key=key,
+                 on_change=_answer, args=(lesson.name, key),
+                 help="Guess first, then watch the run: the answer appears once it has trained.")
         return
+    st.markdown(f"**{plain(lesson.ask)}**  \nYour guess: {plain(lesson.choices[chosen])}")
     if not state.revealed(lesson.name, epoch):
         st.caption("Now press **Play** (or **Step**) and watch.")
         return
-    right = chosen == lesson.answer
     text = plain(lesson.explain)
-    if right:
+    if chosen == lesson.answer:
         st.success(f"Right. {text}", icon=":material/check_circle:")
     else:
         st.info(f"The answer: {plain(lesson.choices[lesson.answer])}. {text}",
                 icon=":material/lightbulb:")
 
 
+SHARES = ("train_accuracy", "test_accuracy", "zero_weights")   # shown as percentages
+
+
+def _value(name: str, v: float) -> str:
+    if v != v:
+        return "–"
+    return f"{v:.1%}".replace("%", " %") if name in SHARES else f"{v:,.4g}"
+
+
 def _goal(lesson: Lesson, t) -> None:
     state = S.page().lessons
     met = lesson.name in state.done
     values = metrics(t)
-    shown = ", ".join(f"{name.replace('_', ' ')} {values[name]:.3g}"
+    shown = ", ".join(f"{name.replace('_', ' ')} {_value(name, values[name])}"
                       for name in dict.fromkeys(c[0] for c in lesson.goal.clauses))
-    mark = ":material/check_circle:" if met else ":material/radio_button_unchecked:"
+    mark = ":green[:material/check_circle:]" if met else ":material/radio_button_unchecked:"
     st.markdown(f"{mark} **Goal:** {plain(lesson.goal.text)} :gray[(now: {plain(shown)})]")
     if not met:
         return
@@ -148,7 +159,7 @@ def _goal(lesson: Lesson, t) -> None:
     if nxt is not None:
         st.button(f"Next lesson: {nxt.title}", key="pg_lesson_go_next", type="primary",
                   on_click=start_lesson, args=(nxt.name,), icon=":material/school:",
-                  help="Open the next lesson from its own starting settings.")
+                  width="stretch", help="Open the next lesson from its own starting settings.")
 
 
 # ---------------------------------------------------------------- the Lessons tab
@@ -193,15 +204,12 @@ def _teacher_section(cfg: Config) -> None:
                                "solution, closing.")
     if up is not None:
         lesson, why = read_lesson(up.name, up.getvalue()[:MAX_LESSON_BYTES + 1])
+        if lesson is not None:
+            lesson, why = state.load(lesson.name, up.getvalue().decode("utf-8"))
         if lesson is None:
             st.error(f"This lesson file was not loaded: {plain(why)}.")
         else:
-            if lesson.name in library():
-                lesson = None
-                st.error("A built-in lesson has that name; rename the file.")
-            else:
-                state.custom = lesson
-                st.success(f"Loaded: {plain(lesson.title)}.")
+            st.success(f"Loaded: {plain(lesson.title)}.")
     if state.custom is not None:
         a, b = st.columns(2)
         a.button(f"Start {state.custom.title}", key="pg_lesson_start_custom",
@@ -209,6 +217,13 @@ def _teacher_section(cfg: Config) -> None:
         b.button("Start it locked", key="pg_lesson_start_locked", on_click=start_lesson,
                  args=(state.custom.name, True), width="stretch",
                  help="The page then hides the lesson list and the share box.")
+        st.caption("Hand out this lesson as a link (the link carries the whole file; "
+                   "the locked one hides the controls' escape routes: the lesson list, the "
+                   "share box, Leave):")
+        form = lesson_link_form(state.custom_src)
+        base = DEFAULT.replace(lesson=state.custom.name, lesson_src=form)
+        link_box(share_link(base), "pg_lesson_link")
+        link_box(share_link(base.replace(lesson_lock=True)), "pg_lesson_link_locked")
     with st.expander("What a goal can check"):
         st.markdown("\n".join(f"- `{name}`: {plain(what)}" for name, what in METRICS.items()))
         st.caption("A goal is one or more conditions joined by `and`, each `metric <= number` "

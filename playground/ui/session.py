@@ -24,7 +24,7 @@ from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES
                      MAX_NEURONS, REGRESSION_COSTS, Config, check_value,
                      parse_query, safe_echo, to_params, validate)
 from ..core.config import DEFAULT
-from ..core.settings import SETTINGS, bounds, keys_that, label
+from ..core.settings import SETTINGS, bounds, keys_that, label, lesson_text
 from ..core.datasets import DataError
 from ..io.data_csv import read_csv
 from ..io.model_file import ModelError, load_model
@@ -352,13 +352,18 @@ def set_playing(on: bool) -> None:
     controls().set_playing(on)
 
 
-LESSON_KEYS = {"lesson", "lesson_step", "lesson_lock", "tab"}
+LESSON_KEYS = {"lesson", "lesson_src", "lesson_step", "lesson_lock", "tab"}
 
 
 def lesson_link(cfg: Config, keys: set, notes: list[str]) -> tuple[Config, list[str]]:
     """A link that names a lesson and no other setting opens the lesson as its file sets it up
     (its start, or the chosen step's own link); one with more settings keeps them (a run
     shared in the middle of a lesson). An unknown lesson is named in a notice."""
+    if cfg.lesson_src:  # a teacher's lesson carried by the link itself
+        lesson, why = page().lessons.load(cfg.lesson or "shared", lesson_text(cfg.lesson_src))
+        if lesson is None:
+            return cfg.replace(lesson="", lesson_src=""), notes + [f"lesson: it could not be read: {why}"]
+        cfg = cfg.replace(lesson=lesson.name)
     if not cfg.lesson:
         return cfg, notes
     lesson = page().lessons.find(cfg.lesson)
