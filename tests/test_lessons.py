@@ -3,7 +3,9 @@ goal grammar (a whitelist, never Python), the metrics a goal reads, a lesson lin
 Lessons tab and lesson panel in AppTest."""
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,6 +88,45 @@ HOSTILE = {
     "steps not tables": (GOOD.split("[[steps]]")[0] + 'steps = ["a"]\n[question]' + GOOD.split("[question]")[1], "each step"),
     "text is a table": (with_(GOOD, 'closing = "One line was enough."', 'closing = {a = 1}'), "non-empty text"),
 }
+
+
+BAD_LESSONS = Path(__file__).parent / "data" / "bad" / "lessons"
+BAD_EXPECTED = json.loads((BAD_LESSONS / "expected.json").read_text())
+
+
+def test_the_corpus_of_hostile_lesson_files_is_the_list_here():
+    assert len(BAD_EXPECTED) == len(HOSTILE) >= 20
+    for name in BAD_EXPECTED:
+        assert (BAD_LESSONS / name).exists(), name
+
+
+@pytest.mark.parametrize("name", sorted(BAD_EXPECTED))
+def test_the_page_refuses_each_hostile_lesson_file_and_keeps_its_state(name):
+    """Uploaded on the Lessons tab: refused with its named reason, echoing nothing of the
+    file, and the page's run and lesson stay as they were."""
+    at = page(tab="lessons")
+    before = at.session_state["pg"].trainer
+    at.file_uploader(key="pg_lesson_file").upload(name, (BAD_LESSONS / name).read_bytes(), "application/toml")
+    run(at)
+    from playground.ui.lessons import plain
+    errors = " ".join(e.value for e in at.error)
+    assert plain(BAD_EXPECTED[name]) in errors, (name, errors)  # as markdown source, escaped
+    assert not any(bad in errors for bad in ("alert", "<b>", "__import__")), errors
+    assert at.session_state["pg"].lessons.custom is None
+    assert at.session_state["pg"].trainer is before
+
+
+def test_markup_in_a_lesson_is_shown_as_text():
+    text = with_(GOOD, 'idea = "Two blobs need no hidden layer."',
+                 'idea = "<b>bold</b> **star** [link](http://x.io) :red[red] $x$"')
+    at = page()
+    assert at.session_state["pg"].lessons.load("mine", text)[0] is not None
+    at.session_state["pg"].cfg = at.session_state["pg"].cfg.replace(lesson="mine")
+    run(at)
+    from playground.ui.lessons import plain
+    shown = [c.value for c in at.caption if "bold" in c.value]
+    assert shown == [plain("<b>bold</b> **star** [link](http://x.io) :red[red] $x$")]
+    assert "\\<b\\>" in shown[0] and "\\*\\*star" in shown[0] and "\\[link\\]\\(" in shown[0]
 
 
 @pytest.mark.parametrize("case", list(HOSTILE))
