@@ -14,8 +14,7 @@ from . import session as S
 from ..core import inside as I
 from ..core.train import parameter_name
 
-VIEWS = {"off": "Off", "step": "Backpropagation, step by step", "layers": "What each layer sees",
-         "surface": "Loss surface", "weights": "All weights"}
+VIEWS = S.INSIDE_VIEWS
 MAX_ROWS = 8          # neurons written out in full per layer (the rest in the table)
 INTRO = {
     "step": "Training repeats one step: run a point **forward** through the layers, measure how "
@@ -28,6 +27,9 @@ INTRO = {
     "surface": "The cost is a landscape over the weights; training walks downhill. This is a "
                "slice of it through the current weights, with the path the weights took.",
     "weights": "A network is only numbers: every weight and bias, as the diagram draws them.",
+    "scores": "One loss number hides where the network is wrong. For classes: which class each "
+              "point is, against what the network calls it. For values: each prediction "
+              "against the truth.",
 }
 PART_WORDS = {
     "forward": "Each neuron adds up its inputs times their weights, plus its bias (z), then "
@@ -64,6 +66,9 @@ def inside_panel(cfg, t) -> None:
     elif view == "surface":
         from .inside_views import surface_view
         surface_view(t)
+    elif view == "scores":
+        from .inside_views import scores_view
+        scores_view(t)
     else:
         weights_view(t)
 

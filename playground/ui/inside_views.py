@@ -6,6 +6,7 @@ views.inside_figures. The layer view follows a playing run twice a second.
 """
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from . import session as S
@@ -115,3 +116,48 @@ def surface_view(t) -> None:
     st.caption("Colour: the training loss if the weights moved to that spot of the plane (the "
                "centre is where they are now). The line: where training took them. A too "
                "large learning rate shows as a path that jumps across the valley.")
+
+
+# ---------------------------------------------------------------- how right is it
+SCORE_WORDS = {
+    "classes": "Rows are what a point is, columns what the network calls it: the diagonal is "
+               "right, the rest are its mistakes. **Precision** of a class: of the points called "
+               "that class, the share that are. **Recall**: of the points of that class, the "
+               "share it found. The test points never trained the network: their matrix is the "
+               "honest one.",
+    "values": "Each point's predicted value against its true one: on the dashed line they are "
+              "equal. **R²** is 1 for a perfect fit and 0 for always predicting the mean; the "
+              "**mean absolute error** is how far off a prediction is, on average.",
+}
+
+
+def scores_view(t) -> None:
+    from ..core.scores import scores
+    from ..views.score_figures import confusion_figure, regression_figure
+    with S.page().lock:
+        train, test = scores(t)
+    if t.problem == "regression":
+        st.caption(SCORE_WORDS["values"])
+        a, b, c, d = st.columns(4)
+        a.metric("R² (train)", f"{train.r2:.3f}")
+        b.metric("R² (test)", f"{test.r2:.3f}")
+        c.metric("Mean abs. error (train)", f"{train.mae:.4g}")
+        d.metric("Mean abs. error (test)", f"{test.mae:.4g}")
+        st.plotly_chart(regression_figure(train, test, dark=dark_theme()), key="pg_in_scores_fig",
+                        config={"displayModeBar": False})
+        return
+    st.caption(SCORE_WORDS["classes"])
+    k = train.confusion.shape[0]
+    names = ["orange", "blue"] if k == 2 else [f"class {i}" for i in range(k)]
+    cols = st.columns(2)
+    for col, split in zip(cols, (train, test)):
+        col.plotly_chart(confusion_figure(split, names, dark=dark_theme()),
+                         key=f"pg_in_confusion_{split.name}", config={"displayModeBar": False})
+    rows = [{"class": n, "precision (test)": _share(test.precision[i]), "recall (test)": _share(test.recall[i]),
+             "precision (train)": _share(train.precision[i]), "recall (train)": _share(train.recall[i])}
+            for i, n in enumerate(names)]
+    st.dataframe(rows, hide_index=True, width="stretch", key="pg_in_scores_table")
+
+
+def _share(v) -> str:
+    return "–" if not np.isfinite(v) else f"{v:.1%}"

@@ -323,9 +323,11 @@ def _whole(v: Any, lo: int, hi: int) -> bool:
 
 SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}   # epochs per second while playing
 VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}   # pixels of the live view
-INSIDE_VIEWS = ("off", "step", "layers", "surface", "weights")   # ui/inside.VIEWS
+# See inside's views (ui/inside.py draws them): name -> the chooser's label
+INSIDE_VIEWS = {"off": "Off", "step": "Backpropagation, step by step", "layers": "What each layer sees",
+                "surface": "Loss surface", "weights": "All weights", "scores": "How right is it?"}
 LOSS_AXES = ("linear", "log", "recent")                             # the loss chart's y axis
-PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS), "pg_inside": INSIDE_VIEWS,
+PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS), "pg_inside": tuple(INSIDE_VIEWS),
                 "pg_loss": LOSS_AXES}
 
 
