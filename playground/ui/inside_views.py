@@ -120,8 +120,8 @@ def surface_view(t) -> None:
 
 # ---------------------------------------------------------------- how right is it
 SCORE_WORDS = {
-    "classes": "Rows are what a point is, columns what the network calls it: the diagonal is "
-               "right, the rest are its mistakes. **Precision** of a class: of the points called "
+    "classes": "Rows are what a point is, columns what the network calls it: the diagonal (blue) is "
+               "right, the rest (orange) are its mistakes. **Precision** of a class: of the points called "
                "that class, the share that are. **Recall**: of the points of that class, the "
                "share it found. The test points never trained the network: their matrix is the "
                "honest one.",
@@ -138,11 +138,8 @@ def scores_view(t) -> None:
         train, test = scores(t)
     if t.problem == "regression":
         st.caption(SCORE_WORDS["values"])
-        a, b, c, d = st.columns(4)
-        a.metric("R² (train)", f"{train.r2:.3f}")
-        b.metric("R² (test)", f"{test.r2:.3f}")
-        c.metric("Mean abs. error (train)", f"{train.mae:.4g}")
-        d.metric("Mean abs. error (test)", f"{test.mae:.4g}")
+        st.markdown(f"**R²** train {train.r2:.3f} · test {test.r2:.3f} &nbsp;&nbsp; "
+                    f"**Mean absolute error** train {train.mae:.4g} · test {test.mae:.4g}")
         st.plotly_chart(regression_figure(train, test, dark=dark_theme()), key="pg_in_scores_fig",
                         config={"displayModeBar": False})
         return

@@ -21,15 +21,17 @@ def _layout(fig: go.Figure, dark: bool, height: int, title: str) -> go.Figure:
 
 def confusion_figure(s: Split, names: list[str], dark: bool = False, height: int = 320) -> go.Figure:
     """Rows: the true class, columns: the predicted one; each cell its count and its share of
-    the row (how the points of that class were called)."""
+    the row (how the points of that class were called): right ones blue, mistakes orange."""
     C = s.confusion
     rows = C.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(rows > 0, C / np.maximum(rows, 1), 0.0)
     text = [[f"{C[i, j]:,}<br>{share[i, j]:.0%}" for j in range(C.shape[1])] for i in range(C.shape[0])]
-    fig = go.Figure(go.Heatmap(z=share, x=[f"called {n}" for n in names], y=[f"is {n}" for n in names],
-                               text=text, texttemplate="%{text}", zmin=0, zmax=1, showscale=False,
-                               colorscale=[[0, style.mix(style.NEUTRAL, style.WHITE, 0.5)], [1, style.BLUE]],
+    # right answers (the diagonal) in blue, mistakes in orange, as deep as their share
+    z = np.where(np.eye(C.shape[0], dtype=bool), share, -share)
+    fig = go.Figure(go.Heatmap(z=z, x=[f"called {n}" for n in names], y=[f"is {n}" for n in names],
+                               text=text, texttemplate="%{text}", zmin=-1, zmax=1, showscale=False,
+                               colorscale=[[0, style.ORANGE], [0.5, style.NEUTRAL], [1, style.BLUE]],
                                hovertemplate="%{y}, %{x}: %{text}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, dark, height, f"{s.name}: {s.n:,} points, {s.accuracy:.1%} right")
