@@ -40,7 +40,8 @@ SNAPSHOT = r"""(nWidths) => {
 IDLE = ("() => !document.querySelector('[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon],"
         " [data-testid=stStatusWidgetRunningManIcon]')")
 LOADED = ("() => [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])].some(e => /^Epoch \\d/.test(e.textContent))"
-          " && document.querySelector('[data-pg-link]') && (" + IDLE + ")()")
+          " && document.querySelector('[data-pg-link]') && !document.querySelector('[data-testid=stSkeleton]')"
+          " && (" + IDLE + ")()")  # no skeleton: every widget's code has loaded (pagekit.wait_loaded)
 EPOCH_JS = r"""() => { const t = [...document.querySelectorAll('[data-testid=stText]'), ...[...document.querySelectorAll('*')].filter(e => e.shadowRoot).flatMap(e => [...e.shadowRoot.querySelectorAll('[data-pg-status]')])].map(e => e.textContent)
   .find(t => /^Epoch \d/.test(t)); return t ? parseInt(t.match(/^Epoch ([\d,]+)/)[1].replace(/,/g, '')) : null; }"""
 PAUSED = r"""() => { const b = document.querySelector('.st-key-pg_play button');
