@@ -685,3 +685,25 @@ def test_each_step_is_marked_on_a_short_loss_chart(page):
     at_epochs = [max(ink[round(X(e)) - 1:round(X(e)) + 2]) for e in range(1, n - 1)]
     between = [ink[round(X(e + 0.5))] for e in range(1, n - 2)]
     assert min(at_epochs) >= max(between) + 2, (at_epochs, between)
+
+
+def test_the_lowest_test_loss_so_far_is_marked_on_the_loss_chart(page):
+    """An overfitting run: its test loss falls, then rises. The spec carries the epoch of the
+    lowest test loss (every epoch counted, not the chart's samples) and the chart draws a ring
+    there; once the run's latest epoch is the best, no ring."""
+    t = Trainer(Config(dataset="circle", noise=30, train=10, layers=(16, 16), lr=0.1, points=200))
+    seen = []
+    for _ in range(300):
+        t.train(1)
+        seen.append((t.history.test_loss[-1], t.epoch))
+    best_loss, best_epoch = min(seen)
+    spec = frame_spec(t)
+    assert spec["loss"]["best"] == [best_epoch, best_loss] and best_epoch < t.epoch - 20
+    draw = """([spec, opts]) => { const c = document.createElement('canvas'); c.style.width = '320px';
+        c.style.height = '120px'; document.body.appendChild(c);
+        const r = PlaygroundCanvas.paintLoss(c, spec, {dpr: 1, ...opts}); c.remove(); return r.best; }"""
+    assert page.evaluate(draw, [spec, {}]) == best_epoch
+    assert page.evaluate(draw, [spec, {"log": True}]) == best_epoch
+    assert page.evaluate(draw, [spec, {"recent": True}]) is None          # out of the range shown
+    now = {**spec, "loss": {**spec["loss"], "best": [t.epoch, spec["test_loss"]]}}
+    assert page.evaluate(draw, [now, {}]) is None

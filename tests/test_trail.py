@@ -163,3 +163,21 @@ def test_load_model_starts_a_new_trail():
     np.testing.assert_array_equal(u.trail.thetas()[0], t.net.theta)
     u.train(2)
     assert u.trail.epochs() == [20, 21, 22]
+
+
+def test_the_history_keeps_the_best_test_loss_of_every_epoch_through_thinning_and_cuts():
+    """History.best: the lowest test loss over every recorded epoch, though the history thins
+    itself to MAX_RECORDS; a cut or a pop that removes it finds the best of what is left."""
+    from playground.core.train import MAX_RECORDS, History
+    rng = np.random.default_rng(3)
+    h, seen = History(), []
+    for e in range(3 * MAX_RECORDS):
+        te = float(rng.uniform(0.1, 1.0))
+        h.append(e, 0.5, te, 0.5, 0.5)
+        seen.append((te, e))
+    assert len(h) <= MAX_RECORDS and h.best == (min(seen)[1], min(seen)[0])
+    h.append(3 * MAX_RECORDS, 0.5, float("nan"), 0.5, 0.5)     # NaN never counts
+    assert h.best == (min(seen)[1], min(seen)[0])
+    h.cut(h.best[0])
+    kept = [(te, e) for e, te in zip(h.epoch, h.test_loss) if te == te]
+    assert h.best == (min(kept)[1], min(kept)[0]) and h.best[0] < min(seen)[1]

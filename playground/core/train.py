@@ -130,6 +130,9 @@ class History:
     train_acc: list[float] = field(default_factory=list)
     test_acc: list[float] = field(default_factory=list)
     stride: int = 1
+    # (epoch, test loss) of the lowest test loss recorded, every epoch counted (thinning
+    # keeps it): the loss chart marks it (early stopping made visible)
+    best: tuple[int, float] | None = None
 
     def __len__(self) -> int:
         return len(self.epoch)
@@ -138,19 +141,32 @@ class History:
         """Add (epoch, train loss, test loss, train accuracy, test accuracy)."""
         for name, value in zip(SERIES, record, strict=True):
             getattr(self, name).append(value)
+        te = record[2]
+        if math.isfinite(te) and (self.best is None or te < self.best[1]):
+            self.best = (int(record[0]), float(te))
         if len(self.epoch) > MAX_RECORDS:
             self._thin()
 
     def pop(self) -> None:
         """Drop the latest record."""
+        gone = self.epoch[-1]
         for name in SERIES:
             getattr(self, name).pop()
+        if self.best is not None and self.best[0] >= gone:
+            self._rebest()
 
     def cut(self, epoch: int) -> None:
         """Drop every record of `epoch` and later."""
         keep = bisect_left(self.epoch, epoch)
         for name in SERIES:
             del getattr(self, name)[keep:]
+        if self.best is not None and self.best[0] >= epoch:
+            self._rebest()
+
+    def _rebest(self) -> None:
+        """The best of the records kept (after a pop or a cut took the best one away)."""
+        ok = [(te, e) for e, te in zip(self.epoch, self.test_loss) if math.isfinite(te)]
+        self.best = (int(min(ok)[1]), float(min(ok)[0])) if ok else None
 
     def _thin(self) -> None:
         e, n = self.epoch, len(self.epoch)

@@ -13,7 +13,9 @@ HELP.update({
     "view": "How tall the live view (network, boundary, loss) is: larger suits a big screen.",
     "loss_axis": "How the loss chart is drawn: linear from 0; log (a loss that keeps halving "
                  "falls in even steps); recent (the latest tenth of the run on its own scale, "
-                 "so the bounces of a too large learning rate show).",
+                 "so the bounces of a too large learning rate show). A ring on the test line "
+                 "marks the lowest test loss so far: training past it made the network worse on "
+                 "new points (early stopping would keep those weights).",
     "layer_act": "The activation of this layer only.",
     "problem": "Classification predicts a class (a colour); regression predicts a number.",
     "regenerate": "Draw new data (and new starting weights) with a new random seed.",

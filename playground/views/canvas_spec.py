@@ -27,7 +27,8 @@ Model spec (sent every tick, ~0.7 KB for the default 2-4-2-1 net)::
 Frame spec = model spec + {"epoch", "train_loss", "test_loss", "train_acc", "test_acc"
 (full precision; accuracies null for regression; a non-finite loss is the string "inf", "-inf"
 or "nan", as Python prints it), "diverged", "loss": {"x0": first epoch,
-"x1": last epoch, "lo": -8, "hi": 8, "train": "<codes>", "test": "<codes>"}}. The series are
+"x1": last epoch, "lo": -8, "hi": 8, "train": "<codes>", "test": "<codes>", "best": [epoch,
+test loss] of the lowest test loss so far (every epoch counted) or null}}. The series are
 the history's records nearest to ≤ max_points evenly spaced epochs from x0 to x1 (the history
 is bounded and thinned, so this costs the same at any epoch), for display only, two characters per
 value: q = 64·B64(c0) + B64(c1) (B64 = "A-Za-z0-9+/"), loss = 10^(lo + q/4095·(hi − lo))
@@ -210,7 +211,8 @@ def loss_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
     return {"x0": int(h.epoch[0]) if n else 0, "x1": int(h.epoch[-1]) if n else 0,
             "lo": LOSS_LO, "hi": LOSS_HI,
             "train": encode_losses([h.train_loss[i] for i in idx]),
-            "test": encode_losses([h.test_loss[i] for i in idx])}
+            "test": encode_losses([h.test_loss[i] for i in idx]),
+            "best": [h.best[0], h.best[1]] if h.best is not None else None}
 
 
 def frame_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:

@@ -151,6 +151,23 @@ function paintLoss(canvas, frame, opts = {}) {
   });
   // a short stretch (stepping): one marker per recorded epoch, so each Step shows
   if (e1 - x0 <= STEP_MARKS) lossMarks(ctx, series, X, Y, P);
+  return { best: bestMark(ctx, L.best, tr, X, Y, x0, e1, pt, ph, P) };
+}
+
+/** The lowest test loss so far (early stopping's epoch): a ring on the test curve and a faint
+    line down to the axis, while it lies in the range shown; its epoch, else null. */
+function bestMark(ctx, best, tr, X, Y, x0, e1, pt, ph, P) {
+  if (!best || best.length !== 2 || e1 - x0 <= 0) return null;
+  const [ep, v] = best, y = tr(v);
+  if (!(ep >= x0 && ep <= e1) || y === null || ep === e1) return null;
+  const x = X(ep), yy = Math.min(Math.max(Y(y), pt), pt + ph);
+  ctx.save();
+  ctx.strokeStyle = P.test; ctx.globalAlpha = 0.45; ctx.setLineDash([2, 3]); ctx.lineWidth = 1;
+  ctx.beginPath(); ctx.moveTo(x, yy); ctx.lineTo(x, pt + ph); ctx.stroke();
+  ctx.globalAlpha = 1; ctx.setLineDash([]); ctx.lineWidth = 1.5;
+  ctx.beginPath(); ctx.arc(x, yy, 3.5, 0, 2 * Math.PI); ctx.stroke();
+  ctx.restore();
+  return ep;
 }
 
 const STEP_MARKS = 40;  // epochs shown, at most, for the loss chart to mark each one
