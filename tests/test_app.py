@@ -352,3 +352,23 @@ def test_classroom_link_and_share_link_text():
     codes = shown_links(at)
     assert any(c.endswith("?lr=0.1&hide=lr,data") for c in codes)
     assert "hide" not in url(at)  # the teacher's own page keeps every control
+
+
+def test_mark_mistakes_travels_in_the_link_and_reaches_the_live_view():
+    import json
+
+    def view_opts(at):
+        def find(n):
+            if hasattr(n, "children"):
+                for c in n.children.values():
+                    yield from find(c)
+            elif getattr(n, "type", None) == "bidi_component" and n.proto.component_name == "playground_live_view":
+                yield json.loads(n.proto.json)["opts"]
+        return next(find(at._tree))
+
+    at = page(dataset="xor")
+    assert view_opts(at)["show_wrong"] is False
+    widget(at, "toggle", "w_show_wrong").set_value(True)
+    run(at)
+    assert url(at) == {"dataset": "xor", "show_wrong": "1"} and view_opts(at)["show_wrong"] is True
+    assert "w_show_wrong" not in base_keys(page(dataset="reg-plane"), "toggle")  # no classes, no mistakes

@@ -707,3 +707,29 @@ def test_the_lowest_test_loss_so_far_is_marked_on_the_loss_chart(page):
     assert page.evaluate(draw, [spec, {"recent": True}]) is None          # out of the range shown
     now = {**spec, "loss": {**spec["loss"], "best": [t.epoch, spec["test_loss"]]}}
     assert page.evaluate(draw, [now, {}]) is None
+
+
+@pytest.mark.parametrize("cfg", [Config(dataset="xor", label_noise=20, points=200),
+                                 Config(dataset="circle", cost="cross_entropy", noise=40, points=200),
+                                 Config(dataset="spiral", classes=3, cost="cross_entropy", points=200)])
+def test_mark_mistakes_rings_exactly_the_points_the_network_gets_wrong(page, cfg):
+    """wrongPoints: the drawn points whose predicted class (the engine's rule) is not their
+    label, train and test; paintPoints rings them."""
+    t = Trainer(cfg.replace(lr=0.1))
+    t.train(15)
+    spec, pts = frame_spec(t), points_spec(t, show_test=True)
+    got = page.evaluate("([s, p]) => PlaygroundCanvas.wrongPoints(s, p)", [spec, pts])
+    for name in ("train", "test"):
+        S = pts[name]
+        X = np.column_stack([S["x"], S["y"]])
+        out = t.predict_grid(X)
+        pred = out.astype(int) if t.head.units > 1 else (out > 0.5).astype(int)
+        want = [i for i, (c, y) in enumerate(zip(pred, S["label"])) if c != y]
+        assert got[name] == want and 0 < len(want) < len(pred), (name, len(want))
+    ink = page.evaluate("""([p, s, wrong]) => { const c = document.createElement('canvas');
+        c.style.width = '300px'; c.style.height = '300px'; document.body.appendChild(c);
+        const count = (w) => { PlaygroundCanvas.paintPoints(c, p, {dpr: 1, show_test: true, palette: s.palette,
+            domain: s.domain, wrong: w}); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let k = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++; return k; };
+        const r = [count(null), count(wrong)]; c.remove(); return r; }""", [pts, spec, got])
+    assert ink[1] > ink[0] + 20 * (len(got["train"]) > 0), ink

@@ -54,6 +54,7 @@ class Config:
     # display
     show_test: bool = False
     discretize: bool = False
+    show_wrong: bool = False
     hide: tuple[str, ...] = ()
     tab: str = "play"
     lesson: str = ""          # a lesson's name ("": none); its text is shown above the playground

@@ -306,6 +306,10 @@ SETTINGS: dict[str, Setting] = {
     "discretize": Setting(_bool, "display", "Discretize",
                           "Colour the plane by the predicted class only, instead of shading by how "
                           "sure the network is.", "`1`: colour by the predicted class only"),
+    "show_wrong": Setting(_bool, "display", "Mark mistakes",
+                          "Ring every point the network gets wrong right now (the points it has not "
+                          "learned yet, or the noise it should not learn).",
+                          "`1`: ring the misclassified points"),
     "hide": Setting(_list(_choice(HIDEABLE), 0, len(HIDEABLE), unique=True,
                           each=f"each name must be one of {_names(HIDEABLE)}",
                           count=f"at most {len(HIDEABLE)} names", repeat="a name is listed twice"),

@@ -213,3 +213,5 @@ def data_column(cfg: Config, user_data: str | None) -> None:
     if not hidden(cfg, "test"):
         a.toggle(label("show_test"), **S.w("w_show_test"), help=HELP["show_test"])
     b.toggle(label("discretize"), **S.w("w_discretize"), help=HELP["discretize"])
+    if cfg.problem != "regression":
+        st.toggle(label("show_wrong"), **S.w("w_show_wrong"), help=HELP["show_wrong"])

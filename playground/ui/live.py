@@ -140,7 +140,7 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
         spec, points = playback_spec(t, snaps), points_spec(t, cfg.show_test)
     state = live_view_state(spec, points, key="pg_canvas",
                             discretize=cfg.discretize, show_test=cfg.show_test,
-                            log_loss=S.pref("loss") == "log", loss_recent=S.pref("loss") == "recent",
+                            show_wrong=cfg.show_wrong, log_loss=S.pref("loss") == "log", loss_recent=S.pref("loss") == "recent",
                             height=VIEW_HEIGHTS[S.pref("view")], status_help=params_text(t),
                             channel=S.channel_info(), inside=_inside_overlay(t))
     if first and code_acknowledged("pg_canvas"):

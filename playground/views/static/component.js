@@ -201,17 +201,21 @@ function paint(inst) {
     clearTimeout(inst.refine);
     if (coarse) inst.refine = setTimeout(() => { if (inst.spec === spec) paintBoundary(inst.heat, spec, { discretize: !!o.discretize }); }, 300);
     const ins = inst.inside, marks = ins ? ins.points : null;
-    const overKey = [key, inst.points && inst.points.key, !!o.show_test, JSON.stringify(marks)].join();
+    // while states stream in over the channel, the texts, the loss chart, the diagram (every
+    // neuron's map) and the mistakes' rings are repainted at most SLOW_HZ times a second, the
+    // last state always (a counter changing 60 times a second cannot be read, and each change
+    // costs a layout); else at once
+    const streaming = inst.chan && inst.chan.open, due = t0 - (inst.slowAt || -1e9) >= 1000 / SLOW_HZ;
+    const slow = !streaming || due || inst.sel !== inst.netSel || key !== inst.netKey || ins !== inst.netInside;
+    if (!o.show_wrong) inst.wrong = null;
+    else if (slow || !inst.wrong) inst.wrong = wrongPoints(spec, inst.points);
+    const wrongKey = inst.wrong ? JSON.stringify(inst.wrong) : "";
+    const overKey = [key, inst.points && inst.points.key, !!o.show_test, JSON.stringify(marks), wrongKey].join();
     if (overKey !== inst.overKey) {
-      inst.marks = paintPoints(inst.over, inst.points, { dpr, show_test: !!o.show_test, domain: spec.domain, palette: spec.palette, marks });
+      inst.marks = paintPoints(inst.over, inst.points, { dpr, show_test: !!o.show_test, domain: spec.domain, palette: spec.palette, marks, wrong: inst.wrong });
       inst.overKey = overKey;
     }
-    // while states stream in over the channel, the texts, the loss chart and the diagram
-    // (every neuron's map) are repainted at most SLOW_HZ times a second, the last state always
-    // (a counter changing 60 times a second cannot be read, and each change costs a layout);
-    // else at once
-    const streaming = inst.chan && inst.chan.open, due = t0 - (inst.slowAt || -1e9) >= 1000 / SLOW_HZ;
-    if (!streaming || due || inst.sel !== inst.netSel || key !== inst.netKey || ins !== inst.netInside) {
+    if (slow) {
       showStatus(inst, spec);
       fitText(inst.info, ins ? insideCaption(ins) : captionText(spec), 11, inst.infoW);
       paintLoss(inst.loss, spec, { dpr, log: !!o.log_loss, recent: !!o.loss_recent });
@@ -258,6 +262,6 @@ function mount(component) {
   return () => setTimeout(() => { if (!inst.root.isConnected) inst.destroy(); }, 1000);
 }
 
-const api = { compile, run, gridActs, forward, mapOut, gridCoords, evalGrid, shade, heat, paintBoundary,
+const api = { compile, run, gridActs, wrongPoints, forward, mapOut, gridCoords, evalGrid, shade, heat, paintBoundary,
               paintPoints, paintLoss, paintNetwork, hitTest, decodeLosses, mount, stats, ACTS, FEATURES,
               epochText, fixed4, statusText, captionText, describe, num3, insideCaption };

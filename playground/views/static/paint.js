@@ -49,7 +49,35 @@ function paintPoints(canvas, points, opts = {}) {
   ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
   const r = clamp(w / 130, 2.2, 4.5);
   if (points) drawData(ctx, points, !!opts.show_test, P, X, Y, r);
+  if (points && opts.wrong) drawWrong(ctx, points, opts.wrong, !!opts.show_test, P, X, Y, r + 2.2);
   return drawMarks(ctx, opts.marks || [], P, X, Y, r + 4);
+}
+
+/** The points the network gets wrong now ({train: [index], test: [index]}, `wrongPoints`):
+    a thin ring in the palette's mark colour. */
+function drawWrong(ctx, points, wrong, showTest, P, X, Y, r) {
+  ctx.lineWidth = 1.4; ctx.strokeStyle = P.mark;
+  for (const [S, idx] of [[points.train, wrong.train], [showTest ? points.test : null, wrong.test]]) {
+    if (!S || !idx) continue;
+    for (const p of idx) { ctx.beginPath(); ctx.arc(X(S.x[p]), Y(S.y[p]), r, 0, 2 * Math.PI); ctx.stroke(); }
+  }
+}
+
+/** Which drawn points the spec's network misclassifies: the class it predicts (the same rule
+    as costs.predict_classes: the top class, or P(class 1) > 0.5) differs from the point's
+    label. Indices into points.train and points.test; null for regression. */
+function wrongPoints(spec, points) {
+  if (!points || points.kind === "regression") return null;
+  const m = compile(spec), out = {};
+  for (const name of ["train", "test"]) {
+    const S = points[name], idx = [];
+    if (S) for (let p = 0; p < S.x.length; p++) {
+      const o = mapOut(m, run(m, S.x[p], S.y[p])), c = m.out.kind === "classes" ? o : (o > 0.5 ? 1 : 0);
+      if (S.label[p] !== null && c !== S.label[p]) idx.push(p);
+    }
+    out[name] = idx;
+  }
+  return out;
 }
 
 function drawData(ctx, points, showTest, P, X, Y, r) {
