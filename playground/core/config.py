@@ -49,6 +49,7 @@ class Config:
     batch: int = 10
     reg: str = "none"
     reg_rate: float = 0.0
+    patience: int = 0         # early stopping: epochs without a better test loss (0: off)
     init: str = "tfp"
     init_seed: int = 0        # 0: the starting weights come from `seed`; else from (seed, init_seed)
     # display

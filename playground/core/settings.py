@@ -291,6 +291,12 @@ SETTINGS: dict[str, Setting] = {
     "reg_rate": _number_setting(float, 0.0, 10.0, "live", "Reg. rate",
                                 "How strongly the penalty on large weights counts against the loss.",
                                 "0–10"),
+    "patience": _number_setting(int, 0, 10_000, "live", "Early stopping",
+                                "Stop once the test loss has not improved for this many epochs, and "
+                                "go back to the weights of its best epoch: training past it only fits "
+                                "the training points more closely. 0: off.",
+                                "0–10000 epochs without a lower test loss, then back to the best "
+                                "epoch's weights (`0`: off)"),
     "init": Setting(_choice(INIT_NAMES), "model", "Initialization",
                     "The starting weights. TFP: uniform in ±0.5. Xavier and He scale by the number "
                     "of inputs so signals keep their size through deep networks. Zeros makes every "

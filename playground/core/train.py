@@ -184,7 +184,7 @@ class History:
             values[:] = [values[i] for i in keep]
 
 
-CAUSES = ("learning_rate", "edited_weight", "data", "stuck")
+CAUSES = ("learning_rate", "edited_weight", "data", "stuck", "early_stop")
 
 
 @dataclass(frozen=True)
@@ -245,6 +245,7 @@ class Trainer:
         self.trail = Trail(self.net.n_params)
         self.baseline = constant_loss(self.net.cost, self.T_train)
         self._best = self.net.theta.copy()
+        self._best_test: tuple[int, np.ndarray] | None = None   # early stopping's weights
         self._setup_batches()
         self.record()
         self.mark_good()
@@ -287,6 +288,7 @@ class Trainer:
         self.net.set_layers(model.layers)
         self.epoch = model.epoch
         self.opt_state, self.stop, self._edit, self.history = {}, None, None, History()
+        self._best_test = None
         self.trail = Trail(self.net.n_params)
         self.record()
         self.mark_good()
@@ -373,6 +375,20 @@ class Trainer:
             self._stop_overflow(good, reason)
         else:
             self._watch_progress()
+            self._watch_test()
+
+    def _watch_test(self) -> None:
+        """Early stopping (cfg.patience > 0): keep the weights of the lowest test loss; once it
+        has not improved for `patience` epochs, go back to them and stop (`Stop` "early_stop")."""
+        p, best = self.cfg.patience, self.history.best
+        if not p or best is None or self.stop:
+            return
+        if best[0] == self.epoch:
+            self._best_test = (self.epoch, self.net.theta.copy())
+        elif self._best_test is not None and self._best_test[0] == best[0] and self.epoch - best[0] >= p:
+            e, w = self._best_test
+            self._roll_back(e, w, Stop(f"the test loss had not improved for {p:,} epochs (its lowest, "
+                                       f"{best[1]:.4g}, was at epoch {e:,})", "early_stop", self.epoch, e))
 
     def _stop_overflow(self, start: np.ndarray, reason: str) -> None:
         """The last epoch overflowed: back to the weights it started from (finite), or to
@@ -552,6 +568,9 @@ def _cause_text(t: Trainer, s: Stop) -> str:
         return (f"The likely cause is the value set by hand, not the learning rate: "
                 f"{parameter_name(t, layer, row, col)} was set to {value:.3g}, and training from "
                 "there overflowed.")
+    if s.cause == "early_stop":
+        return ("This is early stopping: after that epoch, training only fit the training points "
+                "more closely while the network got worse on points it never saw.")
     if s.cause == "stuck":
         return ("The network does worse than always guessing the same output and has stopped "
                 "improving: its output is probably saturated, which steps too large for the "
@@ -578,6 +597,8 @@ def divergence_message(t: Trainer) -> str:
         kept = f"The weights from before the edit (epoch {s.kept_epoch:,}) are kept."
     elif s.cause == "stuck":
         kept = f"The weights of epoch {s.kept_epoch:,}, the best of this run, are kept."
+    elif s.cause == "early_stop":
+        return f"{head} {_cause_text(t, s)} The weights of epoch {s.kept_epoch:,}, where the test loss was lowest, are back."
     else:
         kept = f"The weights of epoch {s.kept_epoch:,}, the last good ones, are kept."
     return f"{head} {_cause_text(t, s)} {kept} Nothing broken is drawn."

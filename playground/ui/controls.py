@@ -215,3 +215,5 @@ def data_column(cfg: Config, user_data: str | None) -> None:
     b.toggle(label("discretize"), **S.w("w_discretize"), help=HELP["discretize"])
     if cfg.problem != "regression":
         st.toggle(label("show_wrong"), **S.w("w_show_wrong"), help=HELP["show_wrong"])
+    if not hidden(cfg, "learning"):
+        st.number_input(label("patience"), step=10, **S.w("w_patience"), help=HELP["patience"])

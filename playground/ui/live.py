@@ -307,6 +307,11 @@ def divergence_notice(t: Trainer) -> None:
                 st.warning(note, icon=":material/trending_flat:")
         return
     with st.container(border=True, key="pg_notice_panel"):
+        if t.stop.cause == "early_stop":  # not a failure: what the learner asked for
+            st.success(divergence_message(t), icon=":material/flag:")
+            st.button("Train on without early stopping", key="pg_no_early_stop", on_click=S.no_early_stop,
+                      help="Set Early stopping to 0 and continue from these weights.")
+            return
         st.error(divergence_message(t), icon=":material/warning:")
         if t.stop.cause in ("learning_rate", "stuck"):
             lower = S.lower_rate(t.cfg.lr)

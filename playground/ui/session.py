@@ -300,7 +300,8 @@ def _check(base: str, value: Any, cfg: Config) -> bool:
 # and never send it): the page clamps what is typed to these and says so.
 NUMBER_BOUNDS = {"w_batch": (label("batch"), *bounds("batch")),
                  "w_seed": (label("seed"), *bounds("seed")),
-                 "w_depth": (label("layers"), 0, MAX_LAYERS)}
+                 "w_depth": (label("layers"), 0, MAX_LAYERS),
+                 "w_patience": (label("patience"), *bounds("patience"))}
 
 
 def _clamped(base: str, v: Any) -> Any:
@@ -513,6 +514,12 @@ def apply_lower_rate() -> None:
 
 
 @locked
+def no_early_stop() -> None:
+    """The early-stopping notice's button: early stopping off, and the run goes on."""
+    set_config(page().cfg.replace(patience=0))
+    continue_run()
+
+
 def continue_run() -> None:
     """Clear a stop (the kept weights stay) and play on, unless the run cannot train."""
     t = trainer()

@@ -26,7 +26,8 @@ Model spec (sent every tick, ~0.7 KB for the default 2-4-2-1 net)::
 
 Frame spec = model spec + {"epoch", "train_loss", "test_loss", "train_acc", "test_acc"
 (full precision; accuracies null for regression; a non-finite loss is the string "inf", "-inf"
-or "nan", as Python prints it), "diverged", "loss": {"x0": first epoch,
+or "nan", as Python prints it), "diverged" (the run stopped), "early" (it stopped by early
+stopping), "loss": {"x0": first epoch,
 "x1": last epoch, "lo": -8, "hi": 8, "train": "<codes>", "test": "<codes>", "best": [epoch,
 test loss] of the lowest test loss so far (every epoch counted) or null}}. The series are
 the history's records nearest to ≤ max_points evenly spaced epochs from x0 to x1 (the history
@@ -219,7 +220,8 @@ def frame_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
     """model_spec + epoch, current losses/accuracies (full precision) and the loss history."""
     spec = model_spec(trainer)
     spec.update(_state(trainer), loss=loss_spec(trainer, max_points),
-                diverged=bool(trainer.diverged))
+                diverged=bool(trainer.diverged),
+                early=bool(trainer.stop is not None and trainer.stop.cause == "early_stop"))
     return spec
 
 

@@ -36,7 +36,8 @@ function statusText(f) {
 /** The caption under the boundary (the epoch and losses are in the status line). */
 function captionText(f) {
   const parts = hasAcc(f) ? [`accuracy ${percent(f.train_acc)} train · ${percent(f.test_acc)} test`] : [];
-  if (f.diverged) parts.push("stopped (diverged)");
+  if (f.early) parts.push("stopped early (the best test loss)");
+  else if (f.diverged) parts.push("stopped (diverged)");
   return parts.join(" · ");
 }
 
