@@ -329,17 +329,22 @@ def test_plotly_fallback_view_and_its_clicks():
     assert not at.exception
 
 
-def shown_links(at) -> list[str]:
-    """The links the page's link boxes show (ui/files._link_box: a small component of ours)."""
+def component_data(at, name: str) -> list[dict]:
+    """The data each st.components.v2 component `name` on the page was given (its JSON)."""
     import json
 
     def find(n):
         if hasattr(n, "children"):
             for c in n.children.values():
                 yield from find(c)
-        elif getattr(n, "type", None) == "bidi_component" and n.proto.component_name == "pg_link":
-            yield json.loads(n.proto.json)["link"]
+        elif getattr(n, "type", None) == "bidi_component" and n.proto.component_name == name:
+            yield json.loads(n.proto.json)
     return list(find(at._tree))
+
+
+def shown_links(at) -> list[str]:
+    """The links the page's link boxes show (ui/files.link_box: a small component of ours)."""
+    return [d["link"] for d in component_data(at, "pg_link")]
 
 
 def test_classroom_link_and_share_link_text():
@@ -355,16 +360,8 @@ def test_classroom_link_and_share_link_text():
 
 
 def test_mark_mistakes_travels_in_the_link_and_reaches_the_live_view():
-    import json
-
     def view_opts(at):
-        def find(n):
-            if hasattr(n, "children"):
-                for c in n.children.values():
-                    yield from find(c)
-            elif getattr(n, "type", None) == "bidi_component" and n.proto.component_name == "playground_live_view":
-                yield json.loads(n.proto.json)["opts"]
-        return next(find(at._tree))
+        return component_data(at, "playground_live_view")[0]["opts"]
 
     at = page(dataset="xor")
     assert view_opts(at)["show_wrong"] is False
