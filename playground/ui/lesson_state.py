@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..core.config import Config, safe_echo
 from ..core.lessons import Lesson, metrics, parse_lesson
+from ..core.settings import lesson_text
 from ..io.lessons import library
+
+LESSON_KEYS = {"lesson", "lesson_src", "lesson_step", "lesson_lock", "tab"}
 
 
 @dataclass
@@ -69,3 +73,26 @@ class LessonState:
             self.done[name] = int(trainer.epoch)
             return True
         return False
+
+    def from_link(self, cfg: Config, keys: set, notes: list[str]) -> tuple[Config, list[str]]:
+        """A link that names a lesson and no other setting opens the lesson as its file sets it
+        up (its start, or the chosen step's own link); one with more settings keeps them (a run
+        shared in the middle of a lesson). A lesson the link carries (`lesson_src`) becomes the
+        session's own; one that cannot be read, or an unknown name, is named in a notice."""
+        if cfg.lesson_src:
+            lesson, why = self.load(cfg.lesson or "shared", lesson_text(cfg.lesson_src))
+            if lesson is None:
+                return cfg.replace(lesson="", lesson_src=""), notes + [f"lesson: it could not be read: {why}"]
+            cfg = cfg.replace(lesson=lesson.name)
+        if not cfg.lesson:
+            return cfg, notes
+        lesson = self.find(cfg.lesson)
+        if lesson is None:
+            return cfg.replace(lesson="", lesson_step=0), notes + [
+                f"lesson: '{safe_echo(cfg.lesson)}' is not a lesson of this playground"]
+        step = min(cfg.lesson_step, len(lesson.steps) - 1)
+        if keys <= LESSON_KEYS:
+            links = [s.link for s in lesson.steps[:step + 1] if s.link]
+            cfg = lesson.config(links[-1] if links else None).replace(
+                lesson=cfg.lesson, lesson_step=step, lesson_lock=cfg.lesson_lock, tab=cfg.tab)
+        return cfg.replace(lesson_step=step), notes

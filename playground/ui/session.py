@@ -24,7 +24,7 @@ from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES
                      MAX_NEURONS, REGRESSION_COSTS, Config, check_value,
                      parse_query, safe_echo, to_params, validate)
 from ..core.config import DEFAULT
-from ..core.settings import SETTINGS, bounds, keys_that, label, lesson_text
+from ..core.settings import SETTINGS, bounds, keys_that, label
 from ..core.datasets import DataError
 from ..io.data_csv import read_csv
 from ..io.model_file import ModelError, load_model
@@ -355,32 +355,6 @@ def set_playing(on: bool) -> None:
     controls().set_playing(on)
 
 
-LESSON_KEYS = {"lesson", "lesson_src", "lesson_step", "lesson_lock", "tab"}
-
-
-def lesson_link(cfg: Config, keys: set, notes: list[str]) -> tuple[Config, list[str]]:
-    """A link that names a lesson and no other setting opens the lesson as its file sets it up
-    (its start, or the chosen step's own link); one with more settings keeps them (a run
-    shared in the middle of a lesson). An unknown lesson is named in a notice."""
-    if cfg.lesson_src:  # a teacher's lesson carried by the link itself
-        lesson, why = page().lessons.load(cfg.lesson or "shared", lesson_text(cfg.lesson_src))
-        if lesson is None:
-            return cfg.replace(lesson="", lesson_src=""), notes + [f"lesson: it could not be read: {why}"]
-        cfg = cfg.replace(lesson=lesson.name)
-    if not cfg.lesson:
-        return cfg, notes
-    lesson = page().lessons.find(cfg.lesson)
-    if lesson is None:
-        return cfg.replace(lesson="", lesson_step=0), notes + [
-            f"lesson: '{safe_echo(cfg.lesson)}' is not a lesson of this playground"]
-    step = min(cfg.lesson_step, len(lesson.steps) - 1)
-    if keys <= LESSON_KEYS:
-        links = [s.link for s in lesson.steps[:step + 1] if s.link]
-        cfg = lesson.config(links[-1] if links else None).replace(
-            lesson=cfg.lesson, lesson_step=step, lesson_lock=cfg.lesson_lock, tab=cfg.tab)
-    return cfg.replace(lesson_step=step), notes
-
-
 def init_session() -> None:
     """First run of a session: the config comes from the URL; bad keys become notices."""
     if page().started:
@@ -388,7 +362,7 @@ def init_session() -> None:
     page().started = True
     qp = st.query_params  # every value of a repeated key, so the parser can name repeats
     cfg, notes = parse_query(urlencode([(k, v) for k in qp for v in qp.get_all(k)]))
-    cfg, notes = lesson_link(cfg, set(qp), notes)
+    cfg, notes = page().lessons.from_link(cfg, set(qp), notes)
     page().notices = [f"The link's {n}" for n in notes]
     set_playing(False)
     page().sel = None
