@@ -100,11 +100,16 @@ def test_the_corpus_of_hostile_lesson_files_is_the_list_here():
         assert (BAD_LESSONS / name).exists(), name
 
 
+@pytest.fixture(scope="module")
+def lessons_page():
+    return page(tab="lessons")
+
+
 @pytest.mark.parametrize("name", sorted(BAD_EXPECTED))
-def test_the_page_refuses_each_hostile_lesson_file_and_keeps_its_state(name):
-    """Uploaded on the Lessons tab: refused with its named reason, echoing nothing of the
-    file, and the page's run and lesson stay as they were."""
-    at = page(tab="lessons")
+def test_the_page_refuses_each_hostile_lesson_file_and_keeps_its_state(lessons_page, name):
+    """Uploaded on the Lessons tab (one page, one file after the other): refused with its
+    named reason, echoing nothing of the file, and the page's run and lesson stay as they were."""
+    at = lessons_page
     before = at.session_state["pg"].trainer
     at.file_uploader(key="pg_lesson_file").upload(name, (BAD_LESSONS / name).read_bytes(), "application/toml")
     run(at)
