@@ -257,7 +257,6 @@ def test_a_teachers_lesson_travels_in_the_link():
     is not a lesson, a built-in lesson's name."""
     import base64
     import zlib
-    from urllib.parse import parse_qsl
     from playground.core.settings import lesson_link_form
     at = page(lesson="mine", lesson_src=lesson_link_form(GOOD))
     cfg = at.session_state["pg"].cfg
