@@ -223,3 +223,16 @@ def test_lab_figures_hold_no_nan_or_inf():
         grid = LF.boundary_grid(ODD, kind, 3, points={0: ([[0.0, 0.0]], [1])})
         assert non_finite(grid) == ["fig.data[0].z"], kind
         assert np.isnan(np.asarray(grid.data[0].z, dtype=float)).sum() == 1
+
+
+def test_learning_curve_figure_means_and_spreads_per_share():
+    from playground.views import lab_figures as LF
+    rs = [{"train_share": s, "n_train": s * 5, "seed": k, "depth": 1, "train_loss": 0.1 / s + k * 0.01,
+           "test_loss": 1.0 / s + k * 0.02, "train_accuracy": 0.9, "test_accuracy": 0.5 + s / 200}
+          for s in (10, 50) for k in (0, 1)]
+    fig = LF.learning_curve(rs, classification=True)
+    test = next(t for t in fig.data if t.name == "test loss")
+    assert list(test.x) == ["10", "50"]
+    assert test.y[0] == pytest.approx((0.1 + 0.12) / 2) and test.error_y.array[0] == pytest.approx(0.01)
+    assert list(fig.layout.xaxis.ticktext) == ["10% (50)", "50% (250)"]
+    assert "No results" in LF.learning_curve([]).layout.annotations[0].text

@@ -281,3 +281,22 @@ def test_figures_handle_empty_and_odd_results():
     assert len(heat) == 2
     scale = [c for _, c in heat[0].colorscale]
     assert scale[0] == F.ORANGE and scale[-1] == F.BLUE  # class 0 orange, class 1 blue
+
+
+def test_the_learning_curve_runs_and_draws():
+    """The Lab's learning curve: the current network at each chosen training share, the
+    curve and the boundaries drawn; results kept in the page's state across reruns."""
+    at = app("points=100&layers=3")
+    at.multiselect(key="lab_size_shares").set_value([10, 50, 90]).run()
+    at.slider(key="lab_size_seeds").set_value(1).run()
+    at.number_input(key="lab_size_epochs").set_value(5).run()
+    at.button(key="lab_size_run").click().run()
+    ok(at)
+    state = at.session_state["pg"].lab_sizes
+    assert state["status"] == "done"
+    assert sorted((r["train_share"], r["n_train"]) for r in state["results"]) == [(10, 10), (50, 50), (90, 90)]
+    keys = [str(c.proto.id) for c in at.get("plotly_chart")]
+    assert any("lab_fig_sizes" in k and "grid" not in k for k in keys) and any("lab_fig_sizes_grid" in k for k in keys)
+    at.toggle(key="lab_per_seed").set_value(True).run()   # another click: the curve stays
+    ok(at)
+    assert any("lab_fig_sizes" in str(c.proto.id) for c in at.get("plotly_chart"))

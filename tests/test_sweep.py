@@ -297,3 +297,23 @@ def test_sweep_returns_the_first_seeds_trained_networks():
         train_loss, test_loss, _, _ = t.evaluate()
         assert (train_loss, test_loss) == (r["train_loss"], r["test_loss"])
     assert all("theta" not in r for r in run_sweep(cfg, [1], 1, 2, backend="serial"))
+
+
+def test_the_learning_curve_trains_the_network_itself_on_each_training_share():
+    """run_sizes: cfg's own network (not a depth sweep's) at each training share × seed, in
+    order; each run's numbers are exactly those of the playground's run with that share and
+    seed. Shares outside SHARES are refused, and so is work over the budget."""
+    from playground.lab.sweep import BudgetError, run_sizes
+    cfg = SMALL.replace(layers=(3, 2), activation=("relu", "tanh"), seed=5)
+    out = run_sizes(cfg, [50, 10], 2, 6, backend="serial", grid=4)
+    assert [(r["train_share"], r["seed"]) for r in out] == [(10, 5), (10, 6), (50, 5), (50, 6)]
+    assert [r["n_train"] for r in out] == [10, 10, 50, 50] and all(r["depth"] == 2 for r in out)
+    for r in out:
+        t = Trainer(cfg.replace(train=r["train_share"], seed=r["seed"]))
+        t.train(6)
+        assert (r["train_loss"], r["test_loss"]) == (t.history.train_loss[-1], t.history.test_loss[-1])
+        assert r["grid"] is not None and len(r["grid"]) == 4
+    with pytest.raises(ValueError):
+        run_sizes(cfg, [15], 1, 1, backend="serial")
+    with pytest.raises(BudgetError):
+        run_sizes(cfg, [10, 90], 5, 5000, backend="serial", budget=0.01)

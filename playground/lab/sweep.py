@@ -154,7 +154,8 @@ def train_until(trainers: Sequence[Trainer], epochs: int, stopped: Callable[[], 
 
 def run_one(query: str, epochs: int, depth: int, seed: int, grid: int = 0,
             width: int | None = None, weights: bool = False, cancel=None) -> dict:
-    """Train the settings of `query` at `depth` hidden layers with the absolute `seed`.
+    """Train the settings of `query` at `depth` hidden layers (−1: the query's own network)
+    with the absolute `seed`.
 
     Returns a JSON-ready dict: depth, seed, epoch (epochs actually run; fewer if the run
     diverged), train_loss, test_loss, train_accuracy, test_accuracy (None for regression),
@@ -171,7 +172,7 @@ def run_one(query: str, epochs: int, depth: int, seed: int, grid: int = 0,
     ``{"depth", "seed", "epoch" (epochs done), "cancelled": True}``.
     """
     cfg, _ = parse_query(query)
-    cfg = depth_config(cfg, depth, seed, width)
+    cfg = depth_config(cfg, depth, seed, width) if depth >= 0 else cfg.replace(seed=int(seed))
     epochs, grid = _check_epochs(epochs), _check_grid(grid)
     stopped = stop_probe(cancel)
     if stopped():
@@ -190,7 +191,8 @@ def run_one(query: str, epochs: int, depth: int, seed: int, grid: int = 0,
         g1 = tr.grad_norms()
         s = tr.summary()
         out = {
-            "depth": int(depth), "seed": int(seed), "epoch": int(s["epoch"]),
+            "depth": int(depth) if depth >= 0 else len(cfg.layers), "seed": int(seed),
+            "epoch": int(s["epoch"]), "train_share": int(cfg.train), "n_train": int(tr.X_train.shape[1]),
             "train_loss": _finite(s["train_loss"]), "test_loss": _finite(s["test_loss"]),
             "train_accuracy": None if s["train_accuracy"] is None else _finite(s["train_accuracy"]),
             "test_accuracy": None if s["test_accuracy"] is None else _finite(s["test_accuracy"]),
@@ -391,8 +393,15 @@ def run_sweep(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int], ep
     query = _base_query(cfg, width)
     tasks = [(query, epochs, d, _seed(cfg.seed, s), grid, width, weights and s == offsets[0])
              for d in ds for s in offsets]
+    return _fan_out(tasks, resolve_backend(backend, len(tasks), estimate), n_jobs, scheduler,
+                    progress, should_stop, on_result, longest=lambda t: t[2])
+
+
+def _fan_out(tasks: list[tuple], kind: str, n_jobs, scheduler, progress, should_stop, on_result,
+             longest: Callable[[tuple], float]) -> list[dict]:
+    """Run `run_one(*task)` for every task on the backend `kind` (longest first on a pool, so
+    no worker is left with one long run at the end); results in the tasks' order."""
     total = len(tasks)
-    kind = resolve_backend(backend, total, estimate)
     results: dict[int, dict] = {}
 
     def stop() -> bool:
@@ -415,14 +424,43 @@ def run_sweep(cfg: Config, depths: Iterable[int], seeds: int | Iterable[int], ep
             if r.get("cancelled"):
                 break
             done(i, r)
-    else:  # deepest first, so no worker is left with one long run at the end
-        order = sorted(range(total), key=lambda i: -tasks[i][2])
+    else:
+        order = sorted(range(total), key=lambda i: -longest(tasks[i]))
         jobs = [(i, tasks[i]) for i in order]
         if kind == "processes":
             run_joblib(_indexed, jobs, n_jobs, done, stop)
         else:
             run_dask(run_one, jobs, scheduler, done, stop)
     return [results[i] for i in sorted(results)]
+
+
+# ---------------------------------------------------------------- how much data
+SHARES = (10, 20, 30, 40, 50, 60, 70, 80, 90)   # training shares (% of the points) a curve may take
+SIZES_LOWER = "the shares, the seeds or the epochs"
+
+
+def run_sizes(cfg: Config, shares: Iterable[int], seeds: int | Iterable[int], epochs: int,
+              backend: str = "auto", n_jobs: int | None = None, grid: int = 0,
+              progress: Callable[[int, int], None] | None = None,
+              should_stop: Callable[[], bool] | None = None,
+              on_result: Callable[[dict], None] | None = None,
+              scheduler: str | None = None, budget="env") -> list[dict]:
+    """The learning curve: cfg's own network trained with several training shares (% of the
+    points, each of SHARES) × seed offsets; `run_one` dicts (with "train_share", "n_train")
+    ordered by (share, seed). Same backends, stopping and budget as `run_sweep`; the seed
+    fixes the points, so every share of one seed splits the very same points."""
+    ps = sorted({int(s) for s in shares})
+    if not ps or any(s not in SHARES for s in ps):
+        raise ValueError(f"shares must be some of {', '.join(map(str, SHARES))}")
+    offsets, epochs, grid = _seed_offsets(seeds), _check_epochs(epochs), _check_grid(grid)
+    estimate = sum(run_seconds(cfg.replace(train=s), epochs, grid) for s in ps) * len(offsets)
+    runs = len(ps) * len(offsets)
+    check_budget(f"This learning curve ({runs} run{'s' if runs != 1 else ''})", estimate, budget,
+                 SIZES_LOWER)
+    tasks = [(to_query(cfg.replace(train=p, tab="play")), epochs, -1, _seed(cfg.seed, s), grid, None, False)
+             for p in ps for s in offsets]
+    return _fan_out(tasks, resolve_backend(backend, len(tasks), estimate), n_jobs, scheduler,
+                    progress, should_stop, on_result, longest=lambda t: 0)
 
 
 # ---------------------------------------------------------------- A/B compare

@@ -29,6 +29,7 @@ from ..lab.sweep import (SWEEP_LOWER, BudgetError, cpu_budget, cpu_text, depth_c
                     training_points)
 from ..lab.backends import prewarm
 from .compare import CHART_CONFIG, interrupted, render_ab
+from .data_curve import render_data_curve
 from .inside_views import dark_theme, layer_names
 
 DEPTH_OPTIONS = (0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 32)
@@ -141,6 +142,8 @@ def render_lab(cfg: Config) -> Config:
     _show_sweep(state, per_seed, status, to_query(out))
     st.divider()
     render_ab(cfg)
+    st.divider()
+    render_data_curve(cfg)
     return out
 
 

@@ -96,6 +96,7 @@ class Page:
     # the Depth Lab
     lab_sweep: dict | None = None
     lab_ab: dict | None = None
+    lab_sizes: dict | None = None                        # the learning curve (ui/data_curve.py)
     lab_cfg_in: dict | None = None
 
     # The run buttons' actions. The page's callbacks and the live channel's socket

@@ -126,8 +126,8 @@ def _square_axes(fig: go.Figure, n: int) -> None:
                                               scaleanchor=f"x{sx}", constrain="domain")})
 
 
-def _result_title(r: Mapping, per_seed: bool, classification: bool) -> str:
-    head = f"depth {r['depth']}" + (f" · seed {r['seed']}" if per_seed else "")
+def _result_title(r: Mapping, per_seed: bool, classification: bool, by: str = "depth") -> str:
+    head = (f"depth {r['depth']}" if by == "depth" else f"{r[by]}% training") + (f" · seed {r['seed']}" if per_seed else "")
     if r.get("diverged"):
         return head + f"<br><span style='color:{style.DIVERGED}'>diverged</span>"
     if classification and r.get("test_accuracy") is not None:
@@ -137,28 +137,28 @@ def _result_title(r: Mapping, per_seed: bool, classification: bool) -> str:
 
 def boundary_grid(results: Sequence[Mapping], kind: str = "binary", n_classes: int = 2,
                   per_seed: bool = False, points: Mapping[int, tuple] | None = None,
-                  max_cols: int = 6, title: str | None = None) -> go.Figure:
+                  max_cols: int = 6, title: str | None = None, by: str = "depth") -> go.Figure:
     """Small decision boundaries: one per depth (the first seed), or a row per seed and a
     column per depth when `per_seed`. `points` maps a seed to its (X, y) training points."""
     rs = [r for r in results if r.get("grid") is not None and len(r["grid"])]
     if not rs:
         return empty_figure("No boundaries yet: run a sweep.")
-    depths = sorted({r["depth"] for r in rs})
+    depths = sorted({r[by] for r in rs})
     seeds = sorted({r["seed"] for r in rs}, key=[r["seed"] for r in rs].index)
-    by = {(r["depth"], r["seed"]): r for r in rs}
+    cell_of = {(r[by], r["seed"]): r for r in rs}
     if per_seed and len(seeds) > 1:
         rows, cols = len(seeds), len(depths)
-        cells = [by.get((d, s)) for s in seeds for d in depths]
+        cells = [cell_of.get((d, s)) for s in seeds for d in depths]
     else:
         per_seed = False
         first = {}
         for r in rs:
-            first.setdefault(r["depth"], r)
+            first.setdefault(r[by], r)
         cells = [first[d] for d in depths]
         cols = min(max_cols, len(cells))
         rows = math.ceil(len(cells) / cols)
     classification = kind != "regression"
-    titles = [(_result_title(c, per_seed, classification) if c else "") for c in cells]
+    titles = [(_result_title(c, per_seed, classification, by) if c else "") for c in cells]
     titles += [""] * (rows * cols - len(titles))
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles,
                         horizontal_spacing=0.02, vertical_spacing=0.12 / max(1, rows) + 0.04)
@@ -182,14 +182,14 @@ def boundary_grid(results: Sequence[Mapping], kind: str = "binary", n_classes: i
 
 
 # ---------------------------------------------------------------- numbers vs depth
-def _spread(results: Sequence[Mapping], key: str) -> tuple[list[int], list, list, list]:
-    """Per depth: mean, min, max of `key` over seeds (None values skipped)."""
+def _spread(results: Sequence[Mapping], key: str, by: str = "depth") -> tuple[list[int], list, list, list]:
+    """Per depth (or per value of `by`): mean, min, max of `key` over seeds (None values skipped)."""
     vals: dict[int, list[float]] = defaultdict(list)
     for r in results:
         v = r.get(key)
-        vals.setdefault(r["depth"], [])
+        vals.setdefault(r[by], [])
         if v is not None and math.isfinite(v):
-            vals[r["depth"]].append(float(v))
+            vals[r[by]].append(float(v))
     depths = sorted(vals)
     mean = [float(np.mean(vals[d])) if vals[d] else None for d in depths]
     lo = [min(vals[d]) if vals[d] else None for d in depths]
@@ -197,15 +197,16 @@ def _spread(results: Sequence[Mapping], key: str) -> tuple[list[int], list, list
     return depths, mean, lo, hi
 
 
-def spread_trace(results, key, name, colour, dash="solid", unit="", **kw) -> go.Scatter:
-    depths, mean, lo, hi = _spread(results, key)
+def spread_trace(results, key, name, colour, dash="solid", unit="", by="depth", what="depth",
+                 **kw) -> go.Scatter:
+    depths, mean, lo, hi = _spread(results, key, by)
     n = defaultdict(int)
     for r in results:
-        n[r["depth"]] += 1
+        n[r[by]] += 1
     err_plus = [None if m is None else h - m for m, h in zip(mean, hi)]
     err_minus = [None if m is None else m - l for m, l in zip(mean, lo)]
     show_err = any(n[d] > 1 for d in depths)
-    text = [f"{name}<br>depth {d}: mean {fmt_number(m)}{unit}" + (f" (min {fmt_number(l)}, max {fmt_number(h)}, {n[d]} seeds)" if n[d] > 1 else "")
+    text = [f"{name}<br>{what} {d}: mean {fmt_number(m)}{unit}" + (f" (min {fmt_number(l)}, max {fmt_number(h)}, {n[d]} seeds)" if n[d] > 1 else "")
             for d, m, l, h in zip(depths, mean, lo, hi)]
     return go.Scatter(x=[str(d) for d in depths], y=mean, name=name, mode="lines+markers",
                       line=dict(color=colour, dash=dash, width=2), marker=dict(size=7),
@@ -220,31 +221,36 @@ def depth_axis(fig: go.Figure, depths: Sequence[int], **kw) -> None:
                      categoryarray=[str(d) for d in depths], title_text="hidden layers", **kw)
 
 
-def metrics_vs_depth(results: Sequence[Mapping], classification: bool = True) -> go.Figure:
-    """Final train/test loss (log scale) and, for classification, accuracy against depth;
+def _loss_and_accuracy(results: Sequence[Mapping], classification: bool, by: str, what: str) -> go.Figure:
+    """Final train/test loss (log scale) and, for classification, accuracy against `by`;
     markers are the mean over seeds, bars span min to max."""
-    if not results:
-        return empty_figure("No results yet: run a sweep.")
-    depths = sorted({r["depth"] for r in results})
     cols = 2 if classification else 1
     fig = make_subplots(rows=1, cols=cols, horizontal_spacing=0.12,
                         subplot_titles=["Final loss (log scale)", "Final accuracy"][:cols])
     for split in ("train", "test"):
         dash = "dot" if split == "train" else "solid"
-        fig.add_trace(spread_trace(results, f"{split}_loss", f"{split} loss",
-                                    LOSS_COLOURS[split], dash, legendgroup=split), row=1, col=1)
+        kw = dict(by=by, what=what, legendgroup=split)
+        fig.add_trace(spread_trace(results, f"{split}_loss", f"{split} loss", LOSS_COLOURS[split],
+                                   dash, **kw), row=1, col=1)
         if classification:
             fig.add_trace(spread_trace(results, f"{split}_accuracy", f"{split} accuracy",
-                                        LOSS_COLOURS[split], dash, legendgroup=split,
-                                        showlegend=False), row=1, col=2)
-    depth_axis(fig, depths)
+                                       LOSS_COLOURS[split], dash, showlegend=False, **kw), row=1, col=2)
     fig.update_yaxes(type="log", title_text="loss", row=1, col=1,
                      **log_ticks(values_of(results, "train_loss", "test_loss")))
     if classification:
         fig.update_yaxes(range=[0.0, 1.05], tickformat=".0%", title_text="accuracy", row=1, col=2)
-    _diverged_note(fig, results)
     fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", y=-0.25, x=0), hovermode="closest")
+    return fig
+
+
+def metrics_vs_depth(results: Sequence[Mapping], classification: bool = True) -> go.Figure:
+    """Final train/test loss (log scale) and, for classification, accuracy against depth."""
+    if not results:
+        return empty_figure("No results yet: run a sweep.")
+    fig = _loss_and_accuracy(results, classification, "depth", "depth")
+    depth_axis(fig, sorted({r["depth"] for r in results}))
+    _diverged_note(fig, results)
     return fig
 
 
@@ -327,4 +333,18 @@ def ab_loss(histories: Mapping[str, Mapping[str, Sequence[float]]]) -> go.Figure
     fig.update_layout(height=340, margin=dict(l=10, r=10, t=40, b=10),
                       title=dict(text="Loss curves", font=dict(size=14)),
                       legend=dict(orientation="h", y=-0.25, x=0), hovermode="x unified")
+    return fig
+
+
+def learning_curve(results: Sequence[Mapping], classification: bool = True) -> go.Figure:
+    """Final train and test loss (and accuracy) against the training share: the mean over
+    seeds, bars from the worst seed to the best."""
+    if not results:
+        return empty_figure("No results yet: run the learning curve.")
+    shares = sorted({r["train_share"] for r in results})
+    fig = _loss_and_accuracy(results, classification, "train_share", "training share %")
+    n = {r["train_share"]: r.get("n_train") for r in results}
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=[str(s) for s in shares],
+                     ticktext=[f"{s}% ({n[s]})" if n.get(s) else f"{s}%" for s in shares],
+                     tickvals=[str(s) for s in shares], title_text="training share (training points)")
     return fig
