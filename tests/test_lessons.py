@@ -286,3 +286,17 @@ def test_the_lessons_tab_hands_out_an_uploaded_lesson_as_a_link():
     handed = [q for q in links if q.get("lesson") == "mine"]
     assert len(handed) == 2 and lesson_text(handed[0]["lesson_src"]) == GOOD
     assert handed[1].get("lesson_lock") == "1"
+
+
+def test_a_pasted_lesson_link_opens_the_lesson_from_its_start():
+    """The Open a link box takes a lesson link as the address bar does."""
+    lesson = library()["weights"]
+    at = page()
+    at.text_input(key="pg_link_text").input("https://example.org/?lesson=weights")
+    at.button(key="FormSubmitter:pg_open_form-Open").click()
+    run(at)
+    cfg = at.session_state["pg"].cfg
+    start = lesson.config()
+    assert (cfg.lesson, cfg.dataset, cfg.layers, cfg.lr, cfg.init) == ("weights", start.dataset, start.layers, start.lr, start.init)
+    assert set(lesson.hide) <= set(cfg.hide)
+    assert f"Lesson {lesson.number}" in " ".join(m.value for m in at.markdown)

@@ -16,7 +16,7 @@ import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
 
@@ -508,10 +508,15 @@ def keep_display(new: Config, current: Config) -> Config:
 
 # ---------------------------------------------------------------- links and files
 def open_link(text: str) -> list[str]:
-    """Apply a pasted link (ours or TensorFlow Playground's); return its notices."""
+    """Apply a pasted link (ours or TensorFlow Playground's); return its notices. A lesson link
+    opens the lesson as the address bar would (`LessonState.from_link`)."""
     cfg, notes = parse_query(text)
+    query = str(text).split("?", 1)[1] if "?" in str(text) else str(text)
+    keys = {k for k, _ in parse_qsl(query.split("#", 1)[0], keep_blank_values=True)}
+    cfg, notes = page().lessons.from_link(cfg, keys, notes)
     current = page().cfg
-    set_config(cfg.replace(hide=current.hide, tab=current.tab))
+    hide = tuple(dict.fromkeys(current.hide + (cfg.hide if cfg.lesson else ())))
+    set_config(cfg.replace(hide=hide, tab="play" if cfg.lesson else current.tab))
     set_playing(False)
     return notes
 
