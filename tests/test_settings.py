@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from playground.core import edits as E
 from playground.core import settings as T
 from playground.core.config import DEFAULT, PARSERS, Config, _fmt, parse_query, to_query
 from playground.core.train import change_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = [f.name for f in dataclasses.fields(Config)]
-NO_WIDGET = {"init_seed", "tab", "lesson", "lesson_src", "lesson_step", "lesson_lock"}  # Reset draws init_seed; the tab bar shows the tab; the Lessons tab and panel set the lesson
+NO_WIDGET = {"init_seed", "tab", "lesson", "lesson_src", "lesson_step", "lesson_lock", "edits"}  # Reset draws init_seed; the tab bar shows the tab; the Lessons tab and panel set the lesson
 
 
 def defaults() -> dict[str, str]:
@@ -52,7 +53,8 @@ def other_value(name: str):
                   "discretize": True, "show_wrong": True, "hide": ("lr",), "tab": "lab", "lesson": "layers",
                   "lesson_src": T.lesson_link_form("title = 1"),
                   "lesson_step": 2, "lesson_lock": True, "lab_depths": (1, 2),
-                  "lab_width": 4, "lab_seeds": 2, "lab_epochs": 50}
+                  "lab_width": 4, "lab_seeds": 2, "lab_epochs": 50,
+                  "edits": E.encode(E.Edits(((100, -250, 1, False),), (3, 7)))}
     return candidates[name]
 
 

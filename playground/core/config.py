@@ -52,6 +52,7 @@ class Config:
     patience: int = 0         # early stopping: epochs without a better test loss (0: off)
     init: str = "tfp"
     init_seed: int = 0        # 0: the starting weights come from `seed`; else from (seed, init_seed)
+    edits: str = ""           # points added or removed by hand, in link form (core/edits.py)
     # display
     show_test: bool = False
     discretize: bool = False

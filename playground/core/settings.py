@@ -32,7 +32,7 @@ INIT_NAMES = ("tfp", "zeros", "xavier", "he")
 TAB_NAMES = ("play", "lab", "lessons")
 HIDEABLE = ("data", "features", "network", "learning", "lr", "activation", "cost",
             "optimizer", "batch", "reg", "init", "noise", "share", "files", "lab", "inside",
-            "residual", "layers", "test", "speed", "view", "lessons")
+            "residual", "layers", "test", "speed", "view", "lessons", "points")
 LESSON_NAME = r"^[a-z0-9][a-z0-9-]{0,39}$"   # a lesson's name (core/lessons.py: its file name)
 MAX_LESSON_STEPS = 8
 
@@ -147,6 +147,16 @@ def _lesson_src(s: str) -> str:
     return s.strip()
 
 
+def _edits(s: str) -> str:
+    """The point edits' link form, checked (core/edits.decode names the problem); returned
+    in canonical form."""
+    from .edits import decode, encode
+    e, why = decode(s)
+    if e is None:
+        raise ValueError(why)
+    return encode(e)
+
+
 def _slug(pattern: str, why: str) -> Callable[[str], str]:
     import re
     rx = re.compile(pattern)
@@ -187,7 +197,7 @@ def _fmt(v: Any) -> str:
 
 
 # ---------------------------------------------------------------- the table
-CHANGES = ("data", "model", "live", "display")
+CHANGES = ("data", "model", "points", "live", "display")
 
 
 @dataclass(frozen=True)
@@ -306,6 +316,12 @@ SETTINGS: dict[str, Setting] = {
                                  "Which random starting weights: Reset draws a new one on the same data.",
                                  f"0–{MAX_SEED}: `0` takes the starting weights from `seed`; Reset "
                                  "draws another, so the link still reproduces the run"),
+    "edits": Setting(_edits, "points", "",
+                     "Points you added or removed by clicking on the plot.",
+                     "the points added or removed by hand (the live view's point tools make it; "
+                     "deflated, base64url, at most 300 added points and 4,000 characters); "
+                     "a link whose edits do not fit its data is named in a notice",
+                     max_chars=4000),
     "show_test": Setting(_bool, "display", "Test data",
                          "Also draw the test points (dark rim), which the network never trains on.",
                          "`1`: draw the test points too"),
@@ -380,7 +396,8 @@ def bounds(name: str) -> tuple[float, float]:
 def readme_table(defaults: dict[str, str]) -> str:
     """The README's query-key table (`defaults`: each key's default as link text)."""
     rows = ["| key | default | values | a change |", "|---|---|---|---|"]
-    effect = {"data": "new data and weights", "model": "new weights", "live": "the run goes on",
+    effect = {"data": "new data and weights", "model": "new weights",
+              "points": "the run goes on, on the edited points", "live": "the run goes on",
               "display": "display only"}
     for name, s in SETTINGS.items():
         d = defaults[name]

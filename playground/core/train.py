@@ -17,6 +17,7 @@ import numpy as np
 from .config import CLASSIFICATION_COSTS, REGRESSION_COSTS, Config
 from .datasets import DataError, Dataset, feature_matrix, make_dataset
 from .costs import Head, class_scores, encode_targets, head_for, predict_classes
+from .edits import apply as apply_edits, decode as decode_edits
 from .engine import Net
 from .model import check_fits
 from .optim import OPTIMIZERS, PENALTIES, SCHEDULES, l1_threshold
@@ -26,16 +27,22 @@ from .trail import Trail
 # Which settings rebuild what: the one rule the page, CLI and tests share, read from the
 # settings table (each setting declares its `change`).
 DATA_KEYS, MODEL_KEYS, LIVE_KEYS = keys_that("data"), keys_that("model"), keys_that("live")
+POINT_KEYS = keys_that("points")
 
 
 def change_kind(old: Config, new: Config) -> str:
-    """'data' (new data and weights), 'model' (same data, new weights), 'live' (the run
-    goes on with new learning settings) or 'none' (display only)."""
-    changed = {k for k in DATA_KEYS + MODEL_KEYS + LIVE_KEYS if getattr(old, k) != getattr(new, k)}
+    """'data' (new data and weights), 'model' (same data, new weights), 'points' (the
+    learner's point edits: the run goes on from its weights on the edited points, see
+    `Trainer.set_edits`), 'live' (the run goes on with new learning settings) or 'none'
+    (display only)."""
+    keys = DATA_KEYS + MODEL_KEYS + POINT_KEYS + LIVE_KEYS
+    changed = {k for k in keys if getattr(old, k) != getattr(new, k)}
     if changed & set(DATA_KEYS):
         return "data"
     if changed & set(MODEL_KEYS):
         return "model"
+    if changed & set(POINT_KEYS):
+        return "points"
     return "live" if changed else "none"
 
 MAX_ABS_WEIGHT = 1e6     # beyond this a run has diverged even if its loss is finite
@@ -88,6 +95,19 @@ def user_dataset(ds: Dataset, cfg: Config) -> Dataset:
     return Dataset((Xtr - mean) / sd, ytr, (Xte - mean) / sd, yte, ds.kind, ds.n_classes, ytr)
 
 
+def edited_dataset(base: Dataset, edits: str) -> Dataset:
+    """`base` with the link's point edits applied (core/edits.py); DataError saying why
+    when they cannot be read or do not fit it."""
+    e, why = decode_edits(edits)
+    if e is None:
+        raise DataError(f"The edited points {why}.")
+    try:
+        data = apply_edits(base, e)
+    except ValueError as err:
+        raise DataError(f"The edited points do not fit this data: {err}.") from None
+    return data
+
+
 def augmented(X: np.ndarray, features) -> np.ndarray:
     """Raw points (n, 2) → feature-major inputs (len(features) + 1, n), last row ones."""
     F = feature_matrix(X, features)
@@ -97,6 +117,8 @@ def augmented(X: np.ndarray, features) -> np.ndarray:
 def constant_loss(cost, T: np.ndarray) -> float:
     """The mean cost of the best of two constant outputs (the targets' mean or median per
     unit): what a network that ignores its inputs can reach."""
+    if T.shape[1] == 0:  # no training point (the learner removed them all)
+        return math.inf
     with np.errstate(all="ignore"):
         losses = [float(cost.value(np.repeat(c(T, axis=1, keepdims=True), T.shape[1], 1), T).mean())
                   for c in (np.mean, np.median)]
@@ -184,7 +206,7 @@ class History:
             values[:] = [values[i] for i in keep]
 
 
-CAUSES = ("learning_rate", "edited_weight", "data", "stuck", "early_stop")
+CAUSES = ("learning_rate", "edited_weight", "data", "stuck", "early_stop", "empty")
 
 
 @dataclass(frozen=True)
@@ -222,19 +244,13 @@ class Trainer:
     def __init__(self, cfg: Config, data: Dataset | None = None):
         data_rng, weight_rng, self.order_rng = rngs(cfg.seed, cfg.init_seed)
         self.cfg = cfg
-        self.data = build_dataset(cfg, data_rng) if data is None else data
-        self.problem = self.data.kind
-        self.net = build_net(cfg, self.data.n_classes, self.problem)
+        # the points as generated (or uploaded), then the learner's edits (core/edits.py)
+        self.base_data = build_dataset(cfg, data_rng) if data is None else data
+        self.problem = self.base_data.kind
+        self.net = build_net(cfg, self.base_data.n_classes, self.problem)
         self.head: Head = self.net.head
         self.net.initialize(cfg.init, weight_rng)
-        self.X_train = augmented(self.data.X_train, cfg.features)
-        self.X_test = augmented(self.data.X_test, cfg.features)
-        self.T_train = encode_targets(self.data.y_train, self.head)
-        self.T_test = encode_targets(self.data.y_test, self.head)
-        # Train and test side by side: one forward pass measures both every epoch.
-        self.X_all = np.hstack([self.X_train, self.X_test])
-        self.T_all = np.hstack([self.T_train, self.T_test])
-        self.y_all = np.concatenate([self.data.y_train, self.data.y_test])
+        self._use_data(edited_dataset(self.base_data, cfg.edits))
         self.g = np.zeros_like(self.net.theta)
         self._scratch, self._thr = np.empty_like(self.net.theta), np.empty_like(self.net.theta)
         self.opt_state: dict = {}
@@ -247,6 +263,34 @@ class Trainer:
         self._best = self.net.theta.copy()
         self._best_test: tuple[int, np.ndarray] | None = None   # early stopping's weights
         self._setup_batches()
+        self.record()
+        self.mark_good()
+        self.stop = self._data_stop()
+
+    def _use_data(self, data: Dataset) -> None:
+        """The arrays the run trains and measures on, from `data`."""
+        self.data = data
+        self.X_train = augmented(data.X_train, self.cfg.features)
+        self.X_test = augmented(data.X_test, self.cfg.features)
+        self.T_train = encode_targets(data.y_train, self.head)
+        self.T_test = encode_targets(data.y_test, self.head)
+        # Train and test side by side: one forward pass measures both every epoch.
+        self.X_all = np.hstack([self.X_train, self.X_test])
+        self.T_all = np.hstack([self.T_train, self.T_test])
+        self.y_all = np.concatenate([data.y_train, data.y_test])
+
+    def set_edits(self, cfg: Config) -> None:
+        """The learner added or removed points (`cfg.edits`): the run goes on from the same
+        weights, optimizer state and epoch on the new points; this epoch is measured again on
+        them. DataError (and nothing changed) when the edits do not fit the data."""
+        data = edited_dataset(self.base_data, cfg.edits)
+        self.cfg = cfg
+        self._use_data(data)
+        self._setup_batches()
+        self.baseline = constant_loss(self.net.cost, self.T_train)
+        self._best_test = None
+        self.history.pop()
+        self.history.best = None  # the test set changed: its lowest loss is counted anew
         self.record()
         self.mark_good()
         self.stop = self._data_stop()
@@ -430,6 +474,8 @@ class Trainer:
     def _data_stop(self) -> Stop | None:
         """A stop before any training when even always guessing the same output costs more
         than MAX_LOSS: labels that large overflow whatever the settings."""
+        if self.X_train.shape[1] == 0:  # the learner removed every training point
+            return Stop("there are no training points", "empty", self.epoch, self.epoch)
         if self.baseline <= MAX_LOSS:
             return None
         return Stop(f"the labels reach {self._label_scale():.3g} in size, so even always guessing "
@@ -501,12 +547,14 @@ class Trainer:
         O = self.net.forward(self.X_all)
         with np.errstate(all="ignore"):
             cost = self.net.cost.value(O, self.T_all)
-        tr, te = float(cost[:n].sum()) / n, float(cost[n:].sum()) / max(m, 1)
+        nan = float("nan")  # a set the learner emptied (core/edits.py) has no loss
+        mean = lambda v, k: float(v.sum()) / k if k else nan  # noqa: E731
+        tr, te = mean(cost[:n], n), mean(cost[n:], m)
         if self.problem == "regression":
-            return tr, te, float("nan"), float("nan")
+            return tr, te, nan, nan
         hit = predict_classes(O, self.head) == self.y_all
         count = np.count_nonzero
-        return tr, te, int(count(hit[:n])) / n, int(count(hit[n:])) / max(m, 1)
+        return tr, te, int(count(hit[:n])) / n if n else nan, int(count(hit[n:])) / m if m else nan
 
     def record(self) -> None:
         """Measure the current weights into the history and keep them in the trail, as epoch
@@ -568,6 +616,9 @@ def _cause_text(t: Trainer, s: Stop) -> str:
         return (f"The likely cause is the value set by hand, not the learning rate: "
                 f"{parameter_name(t, layer, row, col)} was set to {value:.3g}, and training from "
                 "there overflowed.")
+    if s.cause == "empty":
+        return ("Click on the plot to add points, or clear your edits: training starts again "
+                "once there is a training point.")
     if s.cause == "early_stop":
         return ("This is early stopping: after that epoch, training only fit the training points "
                 "more closely while the network got worse on points it never saw.")
@@ -588,6 +639,8 @@ def divergence_message(t: Trainer) -> str:
     s = t.stop
     if s is None:
         return ""
+    if s.cause == "empty":
+        return f"Training waits: {s.reason}. {_cause_text(t, s)}"
     before = s.at_epoch == s.kept_epoch
     head = (f"Training cannot start: {s.reason}." if before and s.cause == "data"
             else f"Training stopped at epoch {s.at_epoch:,}: {s.reason}.")

@@ -479,7 +479,7 @@ def run_ab(a: Config, b: Config, epochs: int, snapshots: int = AB_SNAPSHOTS,
     ta = Trainer(a)
     # the very same points, not just the same seed; a B whose data settings differ (training
     # share, noise, flipped labels) draws its own from the same seed
-    tb = Trainer(b) if change_kind(a, b) == "data" else Trainer(b, data=ta.data)
+    tb = Trainer(b) if change_kind(a, b) == "data" else Trainer(b, data=ta.base_data)
     chunk = max(1, epochs // max(1, snapshots))
     done = 0
     while done < epochs:

@@ -116,11 +116,40 @@ def _clean_pick(v) -> dict | None:
     return None if x is None or y is None else {"x": x, "y": y, "n": v["n"]}
 
 
+EDIT_OPS = ("add", "erase")
+MAX_EDITS = 8   # the clicks the view resends until the page has run (static/component.js EDIT_QUEUE)
+
+
+def _clean_edits(v) -> list[dict] | None:
+    """{"ops": [click, ...]}: the point tool's last clicks, oldest first, each `_clean_edit`;
+    None when any is malformed, there are too many, or their numbers do not increase."""
+    ops = v.get("ops") if isinstance(v, dict) and set(v) == {"ops"} else None
+    if not isinstance(ops, list) or not 1 <= len(ops) <= MAX_EDITS:
+        return None
+    out = [_clean_edit(o) for o in ops]
+    if any(o is None for o in out) or any(a["n"] >= b["n"] for a, b in zip(out, out[1:])):
+        return None
+    return out
+
+
+def _clean_edit(v) -> dict | None:
+    """{"op": "add" | "erase", "x", "y", "v": the class or target, "test": bool, "n": int}: a
+    point tool's click, in data coordinates; anything else None."""
+    if not isinstance(v, dict) or set(v) != {"op", "x", "y", "v", "test", "n"} or type(v["n"]) is not int:
+        return None
+    x, y, val = _coordinate(v["x"]), _coordinate(v["y"]), v["v"]
+    if v["op"] not in EDIT_OPS or x is None or y is None or type(v["test"]) is not bool:
+        return None
+    if type(val) not in (int, float) or not math.isfinite(val) or abs(val) > 10:
+        return None
+    return {"op": v["op"], "x": x, "y": y, "v": float(val), "test": v["test"], "n": v["n"]}
+
+
 def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 420,
                     discretize: bool = False, show_test: bool = False, log_loss: bool = False,
                     loss_recent: bool = False, show_network: bool = True, show_wrong: bool = False,
                     status_help: str | None = None, channel: dict | None = None, inside: dict | None = None,
-                    pick: bool = False) -> dict:
+                    pick: bool = False, edit: dict | None = None) -> dict:
     """Mount (or update) the live view; return what the visitor did in it, checked (the values
     come from the browser):
 
@@ -141,6 +170,9 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     - ``pick``: the last click on the boundary, in data coordinates (x1, x2 of the plot, each
       within [-DOMAIN, DOMAIN]), with the click's number ``n``; reported while ``inside`` is
       given, or with ``pick=True``, and kept in the state: act on a new ``n``.
+    - ``edit``: the last clicks of a point tool (``edit`` given: ``{"mode": "add" | "erase",
+      "value": class or target, "classes": k, "test": bool}``), oldest first, see
+      `_clean_edits`; act on those with a new ``n``.
 
     ``spec``: ``canvas_spec.playback_spec`` / ``frame_spec`` (or ``model_spec`` without the loss
     chart). ``points``: ``canvas_spec.points_spec(trainer, show_test)``; sent in full only until
@@ -164,6 +196,8 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
                             "show_wrong": bool(show_wrong)}
     if status_help:
         opts["status_help"] = str(status_help)
+    if edit:
+        opts["edit"] = edit
     data: dict[str, Any] = {
         "code": {"key": code["key"]} if acked.get(code_acked) == code["key"] else code,
         "spec": spec,
@@ -179,17 +213,19 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
         data["points"] = points
     result = _component()(key=key, data=data, height="content",
                           default={"points_key": None, "select": None, "code_key": None,
-                                   "toggle": None, "hash": None, "channel": None, "pick": None},
+                                   "toggle": None, "hash": None, "channel": None, "pick": None,
+                                   "edit": None},
                           on_points_key_change=_noop, on_select_change=_noop,
                           on_code_key_change=_noop, on_toggle_change=_noop, on_hash_change=_noop,
-                          on_channel_change=_noop, on_pick_change=_noop)
+                          on_channel_change=_noop, on_pick_change=_noop, on_edit_change=_noop)
     acked[acked_key] = result.get("points_key")
     acked[code_acked] = result.get("code_key")
     return {"select": _clean_select(result.get("select")),
             "toggle": _clean_toggle(result.get("toggle")),
             "hash": _clean_hash(result.get("hash")),
             "channel": _clean_channel(result.get("channel")),
-            "pick": _clean_pick(result.get("pick"))}
+            "pick": _clean_pick(result.get("pick")),
+            "edit": _clean_edits(result.get("edit"))}
 
 
 def live_view(spec: dict, points: dict | None, *, key: str, height: int = 420,

@@ -31,4 +31,13 @@ HELP.update({
     "upload_data": "Train on your own points: a CSV with columns x1, x2, label (and optionally split = "
                    "train/test). Inputs are rescaled to fit the plane.",
     "edit": "Type a new value and press Enter (while paused): watch the boundary change.",
+    "point_tool": "Put your own points on the plot: Add points, then click where you want one "
+                  "(right-click removes the nearest). The network keeps its weights, so you can "
+                  "watch the boundary bend toward the new points. Off: clicks do nothing.",
+    "point_class": "The colour of the points you add; shift-click adds the other one.",
+    "point_target": "The value a new point asks the network to predict (orange −1 … blue +1).",
+    "point_set": "Training points are what the network learns from; test points only measure "
+                 "how well it does on points it never trained on.",
+    "point_clear": "Undo every point you added or removed: back to the generated data.",
+    "point_empty": "Remove every generated point and draw your own data from nothing.",
 })

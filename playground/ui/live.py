@@ -142,7 +142,8 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
                             discretize=cfg.discretize, show_test=cfg.show_test,
                             show_wrong=cfg.show_wrong, log_loss=S.pref("loss") == "log", loss_recent=S.pref("loss") == "recent",
                             height=VIEW_HEIGHTS[S.pref("view")], status_help=params_text(t),
-                            channel=S.channel_info(), inside=_inside_overlay(t))
+                            channel=S.channel_info(), inside=_inside_overlay(t),
+                            edit=S.page().tool_spec())
     if first and code_acknowledged("pg_canvas"):
         # A new session whose browser already had the view: the server restarted or forgot the
         # session, and the run was rebuilt from the link. Say so once; what the old view
@@ -154,6 +155,7 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
         S.page().seen["hash"] = state["hash"]
         S.page().seen["channel"] = (state["channel"] or {}).get("n")
         S.page().seen["pick"] = (state["pick"] or {}).get("n")
+        S.page().seen["edit"] = max([o["n"] for o in state["edit"] or ()], default=0)
         st.rerun(scope="app")
     if not first and not S.page().rest_drawn:  # the view has reported: now the rest of the page
         S.page().rest_drawn = True
@@ -164,6 +166,7 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
     _open_hash(state["hash"])
     _channel_report(state["channel"])
     _pick(t, state["pick"])
+    _edit(state["edit"])
 
 
 def _inside_overlay(t: Trainer) -> dict | None:
@@ -189,6 +192,25 @@ def _pick(t: Trainer, pick: dict | None) -> None:
         return
     d = (X[:, 0] - pick["x"]) ** 2 + (X[:, 1] - pick["y"]) ** 2
     S.page().inside_pick(int(d.argmin()))
+    st.rerun(scope="app")
+
+
+def _edit(ops: list[dict] | None) -> None:
+    """The point tool's clicks on the boundary (those not applied yet, in order): each point
+    is added or removed at once and the run goes on from its weights
+    (`session.Page.edit_points`); the whole page runs again (the link, the counts, the points)."""
+    seen = S.page().seen.get("edit") or 0
+    new = [o for o in ops or () if o["n"] > seen]
+    if not new:
+        return
+    S.page().seen["edit"] = new[-1]["n"]
+    if not S.page().tool_spec():  # the tool was switched off meanwhile
+        return
+    why = None
+    for o in new:
+        why = S.page().edit_points(o["op"], o["x"], o["y"], o["v"], o["test"]) or why
+    if why:
+        S.page().flash = f"That point was not changed: {why}"
     st.rerun(scope="app")
 
 
@@ -307,6 +329,9 @@ def divergence_notice(t: Trainer) -> None:
                 st.warning(note, icon=":material/trending_flat:")
         return
     with st.container(border=True, key="pg_notice_panel"):
+        if t.stop.cause == "empty":  # the learner removed every point: not a failure
+            st.info(divergence_message(t), icon=":material/touch_app:")
+            return
         if t.stop.cause == "early_stop":  # not a failure: what the learner asked for
             st.success(divergence_message(t), icon=":material/flag:")
             st.button("Train on without early stopping", key="pg_no_early_stop", on_click=S.no_early_stop,

@@ -19,6 +19,7 @@ from .lab import render_lab
 from .lessons import lesson_panel, lessons_tab
 from .live import divergence_notice, live_area
 from .network import inspector, network_editor
+from .points import point_tools
 
 
 
@@ -28,6 +29,7 @@ def main() -> None:
     _page_style()
     cfg = S.sync()
     t = S.ensure_trainer(cfg)
+    cfg = S.page().cfg  # (edits that did not fit the data were dropped)
     S.write_url(cfg)  # before any widget: a run that makes a new widget delays a later write
     _messages()
     _intro()
@@ -123,6 +125,8 @@ def playground_tab(cfg: Config, t) -> None:
     with editor:
         network_editor(cfg, t, switches)
     with main_col:
+        if not hidden(cfg, "points", "data"):
+            point_tools(cfg, t)
         inspector(cfg, t)
         if not hidden(cfg, "inside"):
             with st.container(key="pg_inside_box"):

@@ -28,8 +28,9 @@ from ..core.settings import SETTINGS, bounds, keys_that, label
 from ..core.datasets import DataError
 from ..io.data_csv import read_csv
 from ..io.model_file import ModelError, load_model
-from ..core.train import USER_SCALE, Trainer, change_kind, user_dataset
+from ..core.train import DATA_KEYS, USER_SCALE, Trainer, change_kind, user_dataset
 from .lesson_state import LessonState
+from ..core import edits as E
 
 LR_CHOICES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATE_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -98,6 +99,9 @@ class Page:
     lab_ab: dict | None = None
     lab_sizes: dict | None = None                        # the learning curve (ui/data_curve.py)
     lab_cfg_in: dict | None = None
+    # the run log (ui/runlog.py, core/runlog.py): one bounded row per run of this session
+    runlog: Any = None
+    animation: Any = None                                # (epoch, GIF bytes): at most one (ui/animation_panel.py)
 
     # The run buttons' actions. The page's callbacks and the live channel's socket
     # (ui/channel.py) both call them; each returns whether the rest of the page must be
@@ -137,9 +141,42 @@ class Page:
             while init_seed == cfg.init_seed:
                 init_seed = random.randint(1, 999_999)
             self.cfg = validate(cfg.replace(init_seed=init_seed))[0]
-            self.trainer = Trainer(self.cfg, data=self.trainer.data)
+            self.trainer = Trainer(self.cfg, data=self.trainer.base_data)
             self.playing = False
         return True
+
+    def edit_points(self, op: str, x: float = 0.0, y: float = 0.0, value: float = 0.0,
+                    test: bool = False) -> str | None:
+        """A point tool's click on the plot (`core/edits`): "add" a point of class (or target)
+        `value` at (x, y), to the test set if `test`; "erase" the point nearest (x, y);
+        "clear" every edit; "empty": remove every generated point. The run goes on from its
+        weights on the new points (`Trainer.set_edits`). Returns why nothing changed, or None."""
+        with self.lock:
+            t = self.trainer
+            e = E.decode(self.cfg.edits)[0] or E.NONE
+            try:
+                if op == "add":
+                    e = E.add(e, E.point(x, y, value, test, t.problem == "regression"))
+                elif op == "erase":
+                    e = E.remove_nearest(e, t.base_data, x, y)
+                else:
+                    e = E.NONE if op == "clear" else E.empty(t.base_data)
+                cfg = self.cfg.replace(edits=E.encode(e))
+                t.set_edits(cfg)
+            except ValueError as err:  # DataError too: the run is unchanged
+                return f"{err}".rstrip(".") + "."
+            self.cfg = cfg
+        return None
+
+    def tool_spec(self) -> dict | None:
+        """What a click on the live view does with the point tool on (None: off), from the
+        tool's preferences (ui/points.py): for `canvas.live_view_state`."""
+        t, p = self.trainer, self.prefs
+        if p["pg_tool"] == "off" or t is None:
+            return None
+        k = int(t.data.n_classes)
+        value = float(p["pg_tool_target"]) if t.problem == "regression" else min(int(p["pg_tool_class"]), k - 1)
+        return {"mode": p["pg_tool"], "value": value, "classes": k, "test": p["pg_tool_set"] == "test"}
 
     def lesson_check(self) -> bool:
         """Whether the open lesson's goal was met just now by the run (the page must then
@@ -244,13 +281,18 @@ def apply_widgets(cfg: Config, changed: dict[str, Any]) -> Config:
 
 def set_config(cfg: Config) -> None:
     """Replace the page's config (from a callback, or before any widget is drawn). Widgets
-    whose value this changes get a new key in `sync` (see `widget_key`)."""
-    page().cfg = validate(cfg)[0]
+    whose value this changes get a new key in `sync` (see `widget_key`). New data settings
+    that keep the old point edits drop them: they were made on the old points."""
+    old, cfg = page().cfg, validate(cfg)[0]
+    if old.edits and cfg.edits == old.edits and any(getattr(old, k) != getattr(cfg, k) for k in DATA_KEYS):
+        cfg = cfg.replace(edits="")
+    page().cfg = cfg
 
 
 # ---------------------------------------------------------------- widget keys and values
 # Page preferences that are not part of a run's settings (not in the link).
-PREFS = {"pg_speed": "fast", "pg_view": "small", "pg_inside": "off", "pg_loss": "linear"}
+PREFS = {"pg_speed": "fast", "pg_view": "small", "pg_inside": "off", "pg_loss": "linear",
+         "pg_tool": "off", "pg_tool_class": "1", "pg_tool_target": "1", "pg_tool_set": "train"}
 
 
 def widget_key(base: str) -> str:
@@ -329,8 +371,11 @@ VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}   # pixels of the liv
 INSIDE_VIEWS = {"off": "Off", "step": "Backpropagation, step by step", "layers": "What each layer sees",
                 "surface": "Loss surface", "weights": "All weights", "scores": "How right is it?"}
 LOSS_AXES = ("linear", "log", "recent")                             # the loss chart's y axis
+TOOLS = {"off": "Off", "add": "Add points", "erase": "Erase"}       # the point tools (ui/points.py)
+TOOL_TARGETS = ("-1", "-0.5", "0", "0.5", "1")                       # the values a click adds (regression)
 PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS), "pg_inside": tuple(INSIDE_VIEWS),
-                "pg_loss": LOSS_AXES}
+                "pg_loss": LOSS_AXES, "pg_tool": tuple(TOOLS), "pg_tool_class": tuple("01234"),
+                "pg_tool_target": TOOL_TARGETS, "pg_tool_set": ("train", "test")}
 
 
 def locked(fn):
@@ -414,7 +459,16 @@ def write_url(cfg: Config, force: bool = False) -> None:
 
 # ---------------------------------------------------------------- the run
 def _new_trainer(cfg: Config, data=None) -> Trainer:
-    return Trainer(cfg, data=data)
+    """A new run; point edits that do not fit its data (a hand-made link) are dropped and
+    said, the rest of the link kept."""
+    try:
+        return Trainer(cfg, data=data)
+    except DataError as e:
+        if not cfg.edits:
+            raise
+        page().notices = [*page().notices[-9:], safe_echo(str(e)).rstrip(".") + ": they were left out"]
+        page().cfg = cfg = cfg.replace(edits="")
+        return Trainer(cfg, data=data)
 
 
 def trainer() -> Trainer:
@@ -433,7 +487,15 @@ def ensure_trainer(cfg: Config) -> Trainer:
         page().user_data = None
         t = _new_trainer(cfg)
     elif kind == "model":
-        t = _new_trainer(cfg, data=t.data)
+        t = _new_trainer(cfg, data=t.base_data)
+    elif kind == "points":  # a link's or the back button's other edits: the run goes on
+        try:
+            t.set_edits(cfg)
+        except DataError as e:
+            page().flash = f"{safe_echo(str(e))} Your points are as they were."
+            page().cfg = cfg.replace(edits=t.cfg.edits)
+            return t
+        t.adopt(cfg)
     elif kind == "live":
         t.adopt(cfg)
     else:
@@ -489,6 +551,13 @@ def apply_lower_rate() -> None:
 
 
 @locked
+def edit_points(op: str) -> None:
+    """The point tools' buttons: "clear" or "empty" (ui/points.py)."""
+    why = page().edit_points(op)
+    if why:
+        page().flash = f"Nothing was changed: {why}"
+
+
 def no_early_stop() -> None:
     """The early-stopping notice's button: early stopping off, and the run goes on."""
     set_config(page().cfg.replace(patience=0))

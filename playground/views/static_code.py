@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 STATIC = Path(__file__).parent / "static"
-JS_FILES = ("text.js", "model.js", "colours.js", "paint.js", "diagram.js", "channel.js", "component.js")
+JS_FILES = ("text.js", "model.js", "colours.js", "paint.js", "diagram.js", "channel.js", "points.js", "component.js")
 HEAD = ("/* Live view of the playground (assembled by playground/views/static_code.py from "
         + ", ".join(JS_FILES) + "). */\nconst PlaygroundCanvas = (() => {\n\"use strict\";\n")
 TAIL = "\nglobalThis.PlaygroundCanvas = api;\nreturn api;\n})();\n"

@@ -23,16 +23,15 @@ function clicked(inst, hh) {
     "pick" state {x, y, n}, in the plot's data coordinates (x1 right, x2 up, ±domain). */
 function picked(inst, e) {
   if (!inst.pickable || !inst.spec) return;
-  const r = inst.heat.getBoundingClientRect(), D = inst.spec.domain || 6;
-  if (!(r.width > 0 && r.height > 0)) return;
-  const x = clamp(-D + (2 * D * (e.clientX - r.left)) / r.width, -D, D), y = clamp(D - (2 * D * (e.clientY - r.top)) / r.height, -D, D);
-  inst.setState("pick", { x, y, n: click() });
+  const p = dataXY(inst, e);
+  if (p) inst.setState("pick", { ...p, n: click() });
 }
 
 function listen(inst) {
   const at = (e) => { const r = inst.net.getBoundingClientRect(); return hitTest(inst.hits, e.clientX - r.left, e.clientY - r.top); };
   inst.net.addEventListener("click", (e) => clicked(inst, at(e)));
-  inst.heat.addEventListener("click", (e) => picked(inst, e));
+  inst.heat.addEventListener("click", (e) => { if (!edited(inst, e, false)) picked(inst, e); });
+  inst.heat.addEventListener("contextmenu", (e) => { if (inst.opts.edit && inst.opts.edit.mode && edited(inst, e, true)) e.preventDefault(); });
   inst.net.addEventListener("mousemove", (e) => {
     const hh = at(e), tip = inst.tip;
     inst.net.style.cursor = hh ? "pointer" : "default";
@@ -54,7 +53,7 @@ function create(parent) {
   const inst = { root, status, net: el("canvas", "pg-net", root), heat: el("canvas", "pg-heat", root), over: el("canvas", "pg-over", root),
                  info: el("div", "pg-info", root), loss: el("canvas", "pg-loss", root), tip: el("div", "pg-tip", root),
                  spec: null, points: null, opts: {}, acked: undefined, sel: null, hits: [], layoutKey: "", raf: 0, overKey: "",
-                 arrived: -1e9, interval: 33 };
+                 arrived: -1e9, interval: 33, pending: [], edits: [] };
   root._pg = inst;
   // sizes come from the observer, so a paint never forces a layout (it cost a third of a frame)
   inst.ro = new ResizeObserver(() => { inst.W = root.clientWidth; inst.statusH = status.offsetHeight; schedule(inst); });
@@ -87,7 +86,9 @@ function update(inst, data) {
   inst.opts = data.opts || {};
   inst.inside = data.inside || null;
   inst.pickable = !!(inst.inside || inst.opts.pick);
-  inst.heat.style.cursor = inst.pickable ? "crosshair" : "";
+  const tool = inst.opts.edit && inst.opts.edit.mode;
+  inst.heat.style.cursor = tool || inst.pickable ? "crosshair" : "";
+  inst.root.toggleAttribute("data-pg-tool", !!tool);
   connect(inst, data.channel || null);
   // while the channel streams, a rerun's frame older than the one on screen is not shown
   const streaming = inst.chan && inst.chan.open && inst.spec && data.spec && data.spec.epoch > 0;
@@ -99,6 +100,7 @@ function update(inst, data) {
       while (pointsCache.size > 4) pointsCache.delete(pointsCache.keys().next().value);
     }
     const have = pointsCache.get(P.key);
+    if (have && (!inst.points || inst.points.key !== have.key)) inst.pending = [];  // the page has them now
     if (have) inst.points = have;
     // null asks Python to send the points again
     ack(inst, have ? P.key : null);
@@ -210,9 +212,9 @@ function paint(inst) {
     if (!o.show_wrong) inst.wrong = null;
     else if (slow || !inst.wrong) inst.wrong = wrongPoints(spec, inst.points);
     const wrongKey = inst.wrong ? JSON.stringify(inst.wrong) : "";
-    const overKey = [key, inst.points && inst.points.key, !!o.show_test, JSON.stringify(marks), wrongKey].join();
+    const overKey = [key, inst.points && inst.points.key, inst.pending.length, !!o.show_test, JSON.stringify(marks), wrongKey].join();
     if (overKey !== inst.overKey) {
-      inst.marks = paintPoints(inst.over, inst.points, { dpr, show_test: !!o.show_test, domain: spec.domain, palette: spec.palette, marks, wrong: inst.wrong });
+      inst.marks = paintPoints(inst.over, withPending(inst.points, inst.pending), { dpr, show_test: !!o.show_test, domain: spec.domain, palette: spec.palette, marks, wrong: inst.wrong });
       inst.overKey = overKey;
     }
     if (slow) {
