@@ -20,6 +20,7 @@ from .lessons import lesson_panel, lessons_tab
 from .live import divergence_notice, live_area
 from .network import inspector, network_editor
 from .points import point_tools
+from .takeaway import takeaway_section
 
 
 
@@ -143,6 +144,9 @@ def playground_tab(cfg: Config, t) -> None:
                 share_section(cfg)
             with b:
                 files_section(cfg, t)
+    if not hidden(cfg, "files") and not cfg.lesson_lock:
+        with st.container(key="pg_takeaway"):
+            takeaway_section(cfg, t)
 
 
 STAGED_ENV = "PLAYGROUND_STAGED_LOAD"   # "off": a session's first run draws the whole page

@@ -101,7 +101,7 @@ class Page:
     lab_cfg_in: dict | None = None
     # the run log (ui/runlog.py, core/runlog.py): one bounded row per run of this session
     runlog: Any = None
-    animation: Any = None                                # (epoch, GIF bytes): at most one (ui/animation_panel.py)
+    animation: Any = None                                # animation_panel.Kept: the one GIF (ui/animation_panel.py)
 
     # The run buttons' actions. The page's callbacks and the live channel's socket
     # (ui/channel.py) both call them; each returns whether the rest of the page must be
