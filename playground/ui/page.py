@@ -20,6 +20,7 @@ from .lessons import lesson_panel, lessons_tab
 from .live import divergence_notice, live_area
 from .network import inspector, network_editor
 from .points import point_tools
+from .runlog import observe_run
 from .takeaway import takeaway_section
 
 
@@ -31,6 +32,7 @@ def main() -> None:
     cfg = S.sync()
     t = S.ensure_trainer(cfg)
     cfg = S.page().cfg  # (edits that did not fit the data were dropped)
+    observe_run(cfg, t)  # the run log (ui/runlog.py): a new run starts a row
     S.write_url(cfg)  # before any widget: a run that makes a new widget delays a later write
     _messages()
     _intro()

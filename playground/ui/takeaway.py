@@ -1,12 +1,13 @@
-"""Take it with you: an animation of the run's training (more parts follow: the run as
-code, the session's run log). The section sits below sharing and files; each part is a
-module of its own."""
+"""Take it with you: an animation of the run's training and the session's run log (more
+follows: the run as code). The section sits below sharing and files; each part is a module
+of its own."""
 from __future__ import annotations
 
 import streamlit as st
 
 from ..core.config import Config
 from .animation_panel import animation_button
+from .runlog import runlog_panel
 
 
 def takeaway_section(cfg: Config, t) -> None:
@@ -14,3 +15,4 @@ def takeaway_section(cfg: Config, t) -> None:
     a, b = st.columns(2, gap="large")
     with b:
         animation_button(cfg, t)
+    runlog_panel(cfg, t)
