@@ -273,7 +273,7 @@ def test_live_view_state_runs_in_apptest():
     at = AppTest.from_string(APP_STATE, default_timeout=30)
     at.run()
     assert not at.exception, at.exception
-    assert any("state=[('channel', None), ('hash', None), ('pick', None), ('select', None), ('toggle', None)]"
+    assert any("state=[('channel', None), ('edit', None), ('hash', None), ('pick', None), ('select', None), ('toggle', None)]"
                in m.value for m in at.markdown)
 
 
@@ -292,6 +292,13 @@ def test_browser_reports_are_checked():
     assert ui._clean_channel({"ok": False, "n": 6, "stopped": True})["stopped"] is True
     for bad in (None, {"ok": 1, "n": 1}, {"ok": True}, {"ok": True, "n": "1"}, {"ok": True, "n": 1.0}, []):
         assert ui._clean_channel(bad) is None, bad
+    click = {"op": "add", "x": 1.5, "y": -2, "v": 1, "test": False, "n": 7}
+    assert ui._clean_edits({"ops": [click, {**click, "op": "erase", "n": 8}]})[1]["op"] == "erase"
+    for bad in (None, {"ops": []}, {"ops": [click] * 2}, {"ops": [{**click, "n": 9}, click]},
+                {"ops": [{**click, "op": "drop"}]}, {"ops": [{**click, "x": 7}]}, {"ops": [{**click, "v": float("nan")}]},
+                {"ops": [{**click, "test": 1}]}, {"ops": [{k: v for k, v in click.items() if k != "n"}]},
+                {"ops": [click], "x": 1}, {"ops": [dict(click, n=i) for i in range(ui.MAX_EDITS + 1)]}):
+        assert ui._clean_edits(bad) is None, bad
     assert ui._clean_hash("#activation=relu&dataset=spiral") == "#activation=relu&dataset=spiral"
     for bad in (None, "", "#", "activation=relu", 5, "#" + "a" * ui.MAX_HASH):
         assert ui._clean_hash(bad) is None, bad

@@ -15,7 +15,7 @@ from playground.core.train import change_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = [f.name for f in dataclasses.fields(Config)]
-NO_WIDGET = {"init_seed", "tab", "lesson", "lesson_src", "lesson_step", "lesson_lock", "edits"}  # Reset draws init_seed; the tab bar shows the tab; the Lessons tab and panel set the lesson
+NO_WIDGET = {"init_seed", "tab", "lesson", "lesson_src", "lesson_step", "lesson_lock", "edits", "branch_at", "branch_from"}  # Reset draws init_seed; the tab bar shows the tab; the Lessons tab and panel set the lesson
 
 
 def defaults() -> dict[str, str]:
@@ -54,7 +54,8 @@ def other_value(name: str):
                   "lesson_src": T.lesson_link_form("title = 1"),
                   "lesson_step": 2, "lesson_lock": True, "lab_depths": (1, 2),
                   "lab_width": 4, "lab_seeds": 2, "lab_epochs": 50,
-                  "edits": E.encode(E.Edits(((100, -250, 1, False),), (3, 7)))}
+                  "edits": E.encode(E.Edits(((100, -250, 1, False),), (3, 7))),
+                  "branch_at": 40, "branch_from": "lr:0.3"}
     return candidates[name]
 
 

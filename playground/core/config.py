@@ -53,6 +53,8 @@ class Config:
     init: str = "tfp"
     init_seed: int = 0        # 0: the starting weights come from `seed`; else from (seed, init_seed)
     edits: str = ""           # points added or removed by hand, in link form (core/edits.py)
+    branch_at: int = 0        # a branch (core/branch.py): the run trains this many epochs ...
+    branch_from: str = ""     # ... with these learning settings ("lr:0.3,optimizer:sgd"), then with its own
     # display
     show_test: bool = False
     discretize: bool = False
@@ -133,7 +135,7 @@ def to_query(cfg: Config) -> str:
     for f in dataclasses.fields(Config):
         v = getattr(cfg, f.name)
         if v != getattr(DEFAULT, f.name):
-            parts.append(f"{f.name}={quote(_fmt(v), safe=',.-_')}")
+            parts.append(f"{f.name}={quote(_fmt(v), safe=',.-_:')}")
     return "&".join(parts)
 
 

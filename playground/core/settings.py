@@ -157,6 +157,26 @@ def _edits(s: str) -> str:
     return encode(e)
 
 
+MAX_BRANCH_EPOCHS = 5000   # a branch's link replays its base run this far, at most
+BRANCH_KEYS = ("optimizer", "lr", "schedule", "batch", "reg", "reg_rate", "patience")  # = the "live" settings
+
+
+def _branch_from(s: str) -> str:
+    """`key:value` pairs (comma-separated) of learning settings, each checked by its own
+    parser; returned in canonical form (table order)."""
+    pairs = {}
+    for part in _items(s):
+        key, sep, value = part.partition(":")
+        key = key.strip()
+        if not sep or key not in BRANCH_KEYS or key in pairs:
+            raise ValueError("is not a list of learning settings (key:value, each once)")
+        try:
+            pairs[key] = SETTINGS[key].parse(value)
+        except ValueError as e:
+            raise ValueError(f"— {key} {e}") from None
+    return ",".join(f"{k}:{_fmt(pairs[k])}" for k in BRANCH_KEYS if k in pairs)
+
+
 def _slug(pattern: str, why: str) -> Callable[[str], str]:
     import re
     rx = re.compile(pattern)
@@ -322,6 +342,15 @@ SETTINGS: dict[str, Setting] = {
                      "deflated, base64url, at most 300 added points and 4,000 characters); "
                      "a link whose edits do not fit its data is named in a notice",
                      max_chars=4000),
+    "branch_at": _number_setting(int, 0, MAX_BRANCH_EPOCHS, "model", "",
+                                 "A branch: the epoch where this run left the one it came from.",
+                                 f"0–{MAX_BRANCH_EPOCHS:,}: the run first trains this many epochs with "
+                                 "`branch_from`'s learning settings, then goes on with its own "
+                                 "(Continue from here makes it)"),
+    "branch_from": Setting(_branch_from, "model", "",
+                           "The learning settings of the run a branch came from.",
+                           "`key:value` pairs of learning settings (e.g. `lr:0.3,optimizer:sgd`): "
+                           "what the run trained with before `branch_at`"),
     "show_test": Setting(_bool, "display", "Test data",
                          "Also draw the test points (dark rim), which the network never trains on.",
                          "`1`: draw the test points too"),

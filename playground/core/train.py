@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .config import CLASSIFICATION_COSTS, REGRESSION_COSTS, Config
+from .config import CLASSIFICATION_COSTS, PARSERS, REGRESSION_COSTS, Config
 from .datasets import DataError, Dataset, feature_matrix, make_dataset
 from .costs import Head, class_scores, encode_targets, head_for, predict_classes
 from .edits import apply as apply_edits, decode as decode_edits
@@ -93,6 +93,14 @@ def user_dataset(ds: Dataset, cfg: Config) -> Dataset:
     mean, sd = Xtr.mean(axis=0), Xtr.std(axis=0)
     sd = np.where(sd > 0, sd, 1.0) / USER_SCALE
     return Dataset((Xtr - mean) / sd, ytr, (Xte - mean) / sd, yte, ds.kind, ds.n_classes, ytr)
+
+
+def branch_base(cfg: Config) -> Config:
+    """The settings of the run a branch left (`branch_at` epochs with `branch_from`'s learning
+    settings); cfg itself, branch keys cleared, for a run that is not a branch."""
+    pairs = dict(p.split(":", 1) for p in cfg.branch_from.split(",") if p) if cfg.branch_at else {}
+    base = {k: PARSERS[k](v) for k, v in pairs.items()}
+    return cfg.replace(branch_at=0, branch_from="", **base)
 
 
 def edited_dataset(base: Dataset, edits: str) -> Dataset:
@@ -242,6 +250,7 @@ class Trainer:
     of its weights (`trail`: every recorded epoch's θ, thinned as the history is)."""
 
     def __init__(self, cfg: Config, data: Dataset | None = None):
+        final, cfg = cfg, branch_base(cfg)   # a branch first replays the run it left
         data_rng, weight_rng, self.order_rng = rngs(cfg.seed, cfg.init_seed)
         self.cfg = cfg
         # the points as generated (or uploaded), then the learner's edits (core/edits.py)
@@ -259,6 +268,8 @@ class Trainer:
         self._edit: _Edit | None = None
         self.history = History()
         self.trail = Trail(self.net.n_params)
+        # what the link reproduces: `start_cfg` from epoch 0 to `exact_until` (core/branch.py)
+        self.start_cfg, self._changed_at = cfg, None
         self.baseline = constant_loss(self.net.cost, self.T_train)
         self._best = self.net.theta.copy()
         self._best_test: tuple[int, np.ndarray] | None = None   # early stopping's weights
@@ -266,6 +277,22 @@ class Trainer:
         self.record()
         self.mark_good()
         self.stop = self._data_stop()
+        if final.branch_at:
+            self.train(final.branch_at)
+            self.adopt(final)
+
+    @property
+    def exact_until(self) -> int:
+        """The last epoch a fresh run of `start_cfg` reproduces exactly: the run's epoch,
+        unless a setting, a point or a weight changed while it trained (or it was loaded)."""
+        return self.epoch if self._changed_at is None else self._changed_at
+
+    def _changed(self) -> None:
+        """The run leaves what `start_cfg` gives (at epoch 0 the new settings are the start)."""
+        if self.epoch == 0 and self._changed_at is None:
+            self.start_cfg = branch_base(self.cfg)
+        elif self._changed_at is None:
+            self._changed_at = self.epoch
 
     def _use_data(self, data: Dataset) -> None:
         """The arrays the run trains and measures on, from `data`."""
@@ -285,6 +312,7 @@ class Trainer:
         them. DataError (and nothing changed) when the edits do not fit the data."""
         data = edited_dataset(self.base_data, cfg.edits)
         self.cfg = cfg
+        self._changed()
         self._use_data(data)
         self._setup_batches()
         self.baseline = constant_loss(self.net.cost, self.T_train)
@@ -320,7 +348,10 @@ class Trainer:
         batch_changed = cfg.batch != self.cfg.batch
         if cfg.optimizer != self.cfg.optimizer:
             self.opt_state = {}
+        learning = any(getattr(cfg, k) != getattr(self.cfg, k) for k in LIVE_KEYS)
         self.cfg = cfg
+        if learning:
+            self._changed()
         self.mark_good()
         self.stop = self._data_stop()
         if batch_changed:
@@ -329,6 +360,7 @@ class Trainer:
     def load_model(self, model) -> None:
         """Continue from a trained model's weights (validated against this network)."""
         check_fits(model, self.net)
+        self._changed_at = -1  # weights from a file: no link reproduces them
         self.net.set_layers(model.layers)
         self.epoch = model.epoch
         self.opt_state, self.stop, self._edit, self.history = {}, None, None, History()
@@ -343,6 +375,7 @@ class Trainer:
         again and the new weights become the run's reference. The edit is remembered for
         STUCK_EPOCHS epochs of training: an overflow then may be blamed on it (`_blame`)."""
         value, e = float(value), self._edit
+        self._changed_at = self.epoch if self._changed_at is None else self._changed_at
         if e is None:
             with np.errstate(all="ignore"):
                 scale = float(np.abs(self.net.theta).max())

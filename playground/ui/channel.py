@@ -159,7 +159,7 @@ def produce(ch: Channel, stream: Stream) -> str | None:
         goal = page.lesson_check()  # a lesson's goal just met: the page draws its tick
         last = stream.last_trainer() if stream.last_trainer is not None else None
         if last is not t or stream.frames % FULL_EVERY == 0:
-            msg: dict = {"t": "full", "spec": frame_spec(t)}
+            msg: dict = {"t": "full", "spec": page.decorate(frame_spec(t))}
             stream.last_trainer = weakref.ref(t)
         else:
             msg = {"t": "state", "s": weights_snapshot(t)}
@@ -239,7 +239,7 @@ def act(ch: Channel, stream: Stream, action: str, n: int) -> str | None:
         rerun = getattr(page, action)()
         rerun = page.lesson_check() or rerun
         t = page.trainer
-        msg = {"t": "full", "spec": frame_spec(t),
+        msg = {"t": "full", "spec": page.decorate(frame_spec(t)),
                "did": {"a": action, "n": n, "playing": page.playing, "rerun": bool(rerun)}}
         stream.last_trainer = weakref.ref(t)
         if t.diverged:

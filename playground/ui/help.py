@@ -39,5 +39,11 @@ HELP.update({
     "point_set": "Training points are what the network learns from; test points only measure "
                  "how well it does on points it never trained on.",
     "point_clear": "Undo every point you added or removed: back to the generated data.",
+    "scrub": "Slide back to see the network as it was at an earlier epoch: the boundary, every "
+             "neuron and the numbers. The run keeps a bounded set of moments, every epoch at first "
+             "and sparser as it grows.",
+    "branch": "Train on from the epoch shown with the current settings (a lower learning rate, "
+              "say): the run it left stays on the loss chart, faint, so you can compare; its link "
+              "replays the run to that epoch and goes on the same way.",
     "point_empty": "Remove every generated point and draw your own data from nothing.",
 })

@@ -18,7 +18,7 @@ import streamlit as st
 from . import session as S
 from ..views.figures import (boundary_figure, boundary_values, loss_figure, network_figure,
                       neuron_maps, problem_kind)
-from ..views.canvas_spec import playback_spec, points_spec, weights_snapshot
+from ..views.canvas_spec import playback_spec, points_spec, scrub_spec, weights_snapshot
 from ..core.config import FEATURE_NAMES
 from ..core.train import Trainer, divergence_message, guessing_message
 from .canvas import code_acknowledged, live_view_state
@@ -137,7 +137,9 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
     first = not S.page().canvas_ran
     S.page().canvas_ran = True
     with S.page().lock:  # the channel may be training this run in its worker thread
-        spec, points = playback_spec(t, snaps), points_spec(t, cfg.show_test)
+        scrub = S.page().scrub
+        spec = scrub_spec(t, scrub) if scrub is not None and not snaps else playback_spec(t, snaps)
+        spec, points = S.page().decorate(spec), points_spec(t, cfg.show_test)
     state = live_view_state(spec, points, key="pg_canvas",
                             discretize=cfg.discretize, show_test=cfg.show_test,
                             show_wrong=cfg.show_wrong, log_loss=S.pref("loss") == "log", loss_recent=S.pref("loss") == "recent",

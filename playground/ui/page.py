@@ -20,6 +20,7 @@ from .lessons import lesson_panel, lessons_tab
 from .live import divergence_notice, live_area
 from .network import inspector, network_editor
 from .points import point_tools
+from .timeline import time_controls
 from .runlog import observe_run
 from .takeaway import takeaway_section
 
@@ -128,6 +129,7 @@ def playground_tab(cfg: Config, t) -> None:
     with editor:
         network_editor(cfg, t, switches)
     with main_col:
+        time_controls(cfg, t)
         if not hidden(cfg, "points", "data"):
             point_tools(cfg, t)
         inspector(cfg, t)

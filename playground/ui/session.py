@@ -31,6 +31,7 @@ from ..io.model_file import ModelError, load_model
 from ..core.train import DATA_KEYS, USER_SCALE, Trainer, change_kind, user_dataset
 from .lesson_state import LessonState
 from ..core import edits as E
+from ..core.branch import branch as branch_run, ghost as branch_ghost
 
 LR_CHOICES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REG_RATE_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -89,6 +90,10 @@ class Page:
     channel: Any = None                                  # channel.Channel, made on first use
     channel_ok: bool | None = None                       # what the view reported (None: not yet)
     lock: Any = field(default_factory=threading.RLock)   # the run: page runs vs. the channel
+    # time (ui/timeline.py): the epoch the page shows while paused, the run a branch left
+    scrub: int | None = None                             # None: the run as it is now
+    original: Any = None                                 # the run a branch left (one, until kept)
+    ghost: dict | None = None                            # its loss curve (core/branch.ghost)
     # See inside (ui/inside.py): the training point and the step of the step-through
     inside_point: int = 0
     inside_step: int = 0
@@ -108,6 +113,7 @@ class Page:
     # drawn again (the buttons' label, the link, the inspector), beyond the live view.
     def play(self) -> bool:
         with self.lock:
+            self.scrub = None
             self.set_playing(self.trainer is not None and not self.trainer.diverged)
         return True
 
@@ -127,10 +133,11 @@ class Page:
         diverged, the inspector shows a weight or See inside shows a view of the weights."""
         with self.lock:
             was_playing, self.playing = self.playing, False
+            scrubbed, self.scrub = self.scrub is not None, None
             t = self.trainer
             t.train(1)
             inside = self.prefs.get("pg_inside", "off") != "off"
-            return was_playing or bool(t.diverged) or bool(self.sel) or inside
+            return was_playing or scrubbed or bool(t.diverged) or bool(self.sel) or inside
 
     def reset(self) -> bool:
         """Same data, new random starting weights (as TensorFlow Playground's Reset), epoch
@@ -140,9 +147,10 @@ class Page:
             init_seed = cfg.init_seed
             while init_seed == cfg.init_seed:
                 init_seed = random.randint(1, 999_999)
-            self.cfg = validate(cfg.replace(init_seed=init_seed))[0]
+            self.cfg = validate(cfg.replace(init_seed=init_seed, branch_at=0, branch_from=""))[0]
             self.trainer = Trainer(self.cfg, data=self.trainer.base_data)
             self.playing = False
+            self.forget_time()
         return True
 
     def edit_points(self, op: str, x: float = 0.0, y: float = 0.0, value: float = 0.0,
@@ -167,6 +175,49 @@ class Page:
                 return f"{err}".rstrip(".") + "."
             self.cfg = cfg
         return None
+
+    # ---- time: scrubbing back, branching (ui/timeline.py, core/branch.py)
+    def forget_time(self) -> None:
+        """A new run: nothing to scrub back to, no run a branch left."""
+        self.scrub, self.original, self.ghost = None, None, None
+
+    def scrub_to(self, epoch: Any) -> None:
+        """Show the run as it was at `epoch` (one of its saved moments), while paused."""
+        with self.lock:
+            t = self.trainer
+            if t is None or self.playing or epoch not in t.trail.epochs():
+                return
+            self.scrub = None if epoch == t.epoch else int(epoch)
+
+    def branch_here(self) -> str | None:
+        """Continue from the epoch shown with the current settings: the branch replaces the
+        run, which is kept (its loss curve drawn beside) until Keep or Back. Returns why not."""
+        with self.lock:
+            t, e = self.trainer, self.scrub
+            if t is None or e is None:
+                return "go back to an earlier epoch first"
+            b, why = branch_run(t, e, self.cfg)
+            if b is None:
+                return why
+            self.original, self.ghost = t, {**branch_ghost(t), "at": e}
+            self.trainer, self.cfg, self.scrub = b, b.cfg, None
+        return None
+
+    def keep_branch(self) -> None:
+        with self.lock:
+            self.original = self.ghost = None
+
+    def back_to_original(self) -> None:
+        with self.lock:
+            if self.original is not None:
+                self.trainer, self.cfg = self.original, self.original.cfg
+            self.forget_time()
+
+    def decorate(self, spec: dict) -> dict:
+        """A frame spec with the run a branch left (its loss curve, faint, on the chart)."""
+        if self.ghost is not None and isinstance(spec.get("loss"), dict):
+            spec["loss"]["ghost"] = self.ghost
+        return spec
 
     def tool_spec(self) -> dict | None:
         """What a click on the live view does with the point tool on (None: off), from the
@@ -502,6 +553,7 @@ def ensure_trainer(cfg: Config) -> Trainer:
         return t
     if kind in ("data", "model"):
         page().sel = None
+        page().forget_time()
     page().trainer = t
     return t
 
@@ -551,6 +603,28 @@ def apply_lower_rate() -> None:
 
 
 @locked
+def scrub_from_widget(key: str) -> None:
+    """The time slider moved (its value checked: one of the run's saved epochs)."""
+    page().scrub_to(widget_value(key))
+
+
+def scrub_now() -> None:
+    page().scrub = None
+
+
+def branch_here() -> None:
+    why = page().branch_here()
+    page().flash = f"No branch was made: {why}." if why else "Branched: the run goes on from that epoch with the current settings."
+
+
+def keep_branch() -> None:
+    page().keep_branch()
+
+
+def back_to_original() -> None:
+    page().back_to_original()
+
+
 def edit_points(op: str) -> None:
     """The point tools' buttons: "clear" or "empty" (ui/points.py)."""
     why = page().edit_points(op)
@@ -642,6 +716,7 @@ def apply_upload(kind: str, filename: str, data: bytes) -> bool:
         return False
     set_config(cfg)
     page().trainer = t
+    page().forget_time()
     page().user_data = name if kind == "data" else None
     set_playing(False)
     page().sel = None

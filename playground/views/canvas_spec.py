@@ -225,6 +225,24 @@ def frame_spec(trainer, max_points: int = MAX_HISTORY_POINTS) -> dict:
     return spec
 
 
+def scrub_spec(trainer, epoch: int, max_points: int = MAX_HISTORY_POINTS) -> dict:
+    """frame_spec of the run as it was at `epoch` (its trail's snapshot nearest to it): the
+    weights, and the losses measured at them (the engine's own `evaluate`); the loss chart
+    whole, with `scrub` marking the epoch. The run's weights are put back (caller holds the
+    run's lock)."""
+    e, theta = trainer.trail.nearest(epoch)
+    now = trainer.net.theta.copy()
+    try:
+        np.copyto(trainer.net.theta, theta)
+        spec = frame_spec(trainer, max_points)
+        tr, te, ta, tea = trainer.evaluate()
+    finally:
+        np.copyto(trainer.net.theta, now)
+    spec.update(epoch=int(e), train_loss=_loss(tr), test_loss=_loss(te), train_acc=_finite(ta),
+                test_acc=_finite(tea), scrub=int(e), diverged=False, early=False)
+    return spec
+
+
 def _loss(v) -> float | str | None:
     """A loss as JSON: finite → float; else how Python prints it ("inf", "-inf", "nan")."""
     if v is None:

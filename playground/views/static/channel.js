@@ -4,6 +4,7 @@
    ("channel" state) and the page falls back to its fragment ticks. */
 const CHANNEL_CREDIT = 2, CHANNEL_TIMEOUT = 4000, CHANNEL_TRIES = 3, CHANNEL_RETRY = 1500;
 const CHANNEL_UNKNOWN = 4401, CHANNEL_ASKS = 20;  // ui/channel.CLOSE_UNKNOWN
+const SETTLE_MS = 1200;  // after the last Step on the socket, the page runs again once
 const STREAMLIT_RUNNING = "[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon], "
   + "[data-testid=stStatusWidgetRunningManIcon]";  // Streamlit's "running" mark
 let channelReports = 0, runClicks = 0, runBarOwner = null;
@@ -154,7 +155,11 @@ function channelFrame(inst, ch, text) {
     channelCredit(inst);
   }
   if (m.did) { stats.runDone = (stats.runDone || 0) + 1; stats.lastRun = m.did; }
+  clearTimeout(ch.settle);
   if (m.stopped || m.rerun || (m.did && m.did.rerun)) askPage(inst, !!m.stopped);
+  // Steps answered here leave the rest of the page (the time slider, the run log, captions)
+  // at the epoch of the last page run: once the clicks pause, the page catches up, once
+  else if (m.did && m.did.a === "step") ch.settle = setTimeout(() => { if (inst.chan === ch) askPage(inst); }, SETTLE_MS);
 }
 
 /** After a paint: the credits of every frame that arrived since the last one. */

@@ -92,7 +92,8 @@ function update(inst, data) {
   connect(inst, data.channel || null);
   // while the channel streams, a rerun's frame older than the one on screen is not shown
   const streaming = inst.chan && inst.chan.open && inst.spec && data.spec && data.spec.epoch > 0;
-  if (data.spec && !(streaming && data.spec.epoch < inst.spec.epoch)) playback(inst, data.spec);
+  // (a look back in time, `scrub`, is older on purpose)
+  if (data.spec && !(streaming && data.spec.epoch < inst.spec.epoch && typeof data.spec.scrub !== "number")) playback(inst, data.spec);
   const P = data.points;
   if (P && P.key) {
     if (P.train) {

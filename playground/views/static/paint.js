@@ -131,7 +131,7 @@ function decodeLosses(codes, lo, hi) {
     L.x0 to L.x1; a state painted before the frame's end (a playback snapshot) ends at its own
     epoch, on its own losses, so the chart agrees with the status line. */
 function lossSeries(frame, L, tr) {
-  const e = typeof frame.epoch === "number" ? frame.epoch : L.x1, cut = e < L.x1;
+  const e = typeof frame.epoch === "number" && typeof frame.scrub !== "number" ? frame.epoch : L.x1, cut = e < L.x1;
   return [[L.test || "", frame.test_loss], [L.train, frame.train_loss]].map(([codes, last]) => {
     const vals = decodeLosses(codes, L.lo, L.hi), n = vals.length, pts = [];
     const ep = (k) => (n > 1 ? L.x0 + (k * (L.x1 - L.x0)) / (n - 1) : L.x1);
@@ -152,12 +152,14 @@ function paintLoss(canvas, frame, opts = {}) {
   ctx.fillText(`test ${fmt(frame.test_loss)}`, 34 + Math.max(80, w * 0.4), 10);
   if (!L || !L.train || !L.train.length) return;
   const log = !!opts.log, tr = (v) => (v === null || !(log ? v > 0 : isFinite(v)) ? null : log ? Math.log10(v) : v);
-  const e1 = typeof frame.epoch === "number" ? Math.min(frame.epoch, L.x1) : L.x1;
+  // looking back (frame.scrub): the whole run, marked at that epoch; a branch: the run it left, faint
+  const G = ghostSeries(L.ghost, tr), gEnd = G.length && G[0].length ? G[0][G[0].length - 1][0] : -Infinity;
+  const e1 = Math.max(typeof frame.epoch === "number" && typeof frame.scrub !== "number" ? Math.min(frame.epoch, L.x1) : L.x1, gEnd);
   // "recent": the latest tenth of the run (at least 20 epochs), its own y range: small bounces show
   const x0 = opts.recent ? Math.max(L.x0, e1 - Math.max(20, Math.round((e1 - L.x0) / 10))) : L.x0;
   const series = lossSeries(frame, L, tr).map((s) => (x0 > L.x0 ? s.filter(([ep]) => ep >= x0) : s));
   let lo = Infinity, hi = -Infinity;
-  for (const s of series) for (const [, v] of s) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const s of [...series, ...G]) for (const [ep, v] of s) if (v !== null && ep >= x0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   if (!(hi >= lo)) return;
   if (!log && !opts.recent) lo = Math.min(0, lo);
   if (hi - lo < 1e-12) { hi += log ? 0.5 : Math.abs(hi) * 0.1 + 1e-12; lo -= log ? 0.5 : 0; }
@@ -177,9 +179,30 @@ function paintLoss(canvas, frame, opts = {}) {
     s.forEach(([ep, v]) => { if (v === null) { pen = false; return; } pen ? ctx.lineTo(X(ep), Y(v)) : ctx.moveTo(X(ep), Y(v)); pen = true; });
     ctx.stroke();
   });
+  if (G.length) {
+    ctx.save(); ctx.globalAlpha = 0.45; ctx.setLineDash([4, 3]);
+    G.forEach((s, q) => {
+      ctx.strokeStyle = q ? P.train : P.test; ctx.lineWidth = 1.2; ctx.beginPath();
+      let pen = false;
+      s.forEach(([ep, v]) => { if (v === null || ep < x0) { pen = false; return; } pen ? ctx.lineTo(X(ep), Y(v)) : ctx.moveTo(X(ep), Y(v)); pen = true; });
+      ctx.stroke();
+    });
+    ctx.restore();
+  }
+  if (typeof frame.scrub === "number" && frame.scrub >= x0) {
+    ctx.save(); ctx.strokeStyle = P.axis_text; ctx.lineWidth = 1.5;
+    ctx.beginPath(); ctx.moveTo(X(frame.scrub), pt); ctx.lineTo(X(frame.scrub), pt + ph); ctx.stroke(); ctx.restore();
+  }
   // a short stretch (stepping): one marker per recorded epoch, so each Step shows
   if (e1 - x0 <= STEP_MARKS) lossMarks(ctx, series, X, Y, P);
   return { best: bestMark(ctx, L.best, tr, X, Y, x0, e1, pt, ph, P) };
+}
+
+/** The run a branch left ({epoch, train, test}, core/branch.ghost) as [epoch, value] series,
+    test first, as lossSeries gives the run's own; [] without one. */
+function ghostSeries(g, tr) {
+  if (!g || !Array.isArray(g.epoch)) return [];
+  return [g.test, g.train].map((vals) => g.epoch.map((ep, k) => [ep, tr(Array.isArray(vals) ? vals[k] ?? null : null)]));
 }
 
 /** The lowest test loss so far (early stopping's epoch): a ring on the test curve and a faint

@@ -30,6 +30,7 @@ function statusText(f) {
   const parts = [`Epoch ${epochText(f.epoch)}`, `train loss ${fixed4(f.train_loss)}`, `test loss ${fixed4(f.test_loss)}`];
   if (hasAcc(f)) parts.push(`train accuracy ${percent(f.train_acc)}`, `test accuracy ${percent(f.test_acc)}`);
   parts.push(`${thousands(nParams(f))} parameters`);
+  if (typeof f.scrub === "number") parts.unshift("Looking back");
   return parts.join(" · ");
 }
 
