@@ -4,6 +4,11 @@ same as a `playground` command (pyproject.toml: `playground = "playground.cli:ma
     python -m playground train "<query or URL>" [--epochs N] [--init model.json]
            [--save model.json] [--export-data data.csv] [--data data.csv] [--json]
     python -m playground sweep "<query>" --depths 0,1,2,4,8 --seeds 3 [--epochs N] [--json]
+    python -m playground export "<query>" [--to numpy|pytorch] [--epochs N] [--out run.py]
+           [--data data.csv]
+
+`export` writes the run as one self-contained Python script (io/code_export.py) that trains
+N epochs (default 500) and prints its final losses: to stdout, or to --out.
 
 Bad input (query, flags, files) exits with code 2 and one line on stderr, never a traceback;
 Ctrl-C exits with code 130 and one line. Files are read up to their cap plus one byte (so
@@ -68,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--width", type=int, default=None)
     s.add_argument("--epochs", type=_epochs, default=300)
     s.add_argument("--json", action="store_true")
+    e = sub.add_parser("export", help="write the run as a Python script (NumPy or PyTorch)")
+    e.add_argument("query")
+    e.add_argument("--to", choices=("numpy", "pytorch"), default="numpy")
+    e.add_argument("--epochs", type=_epochs, default=500)
+    e.add_argument("--out", metavar="FILE.py", help="write the script here (default: stdout)")
+    e.add_argument("--data", metavar="DATA.csv", help="embed this CSV, not a generated dataset")
     return p
 
 
@@ -128,17 +139,22 @@ def _write(path: str, text: str) -> None:
         raise UsageError(f"{path}: {e.strerror or e}") from None
 
 
-def train(args) -> dict:
+def _trainer(args, cfg: Config):
+    """A fresh run of cfg, on the --data CSV if one is given."""
     from .core.train import Trainer, user_dataset
 
-    cfg = _config(args.query)
-    data = None
-    if args.data:
-        try:
+    try:
+        data = None
+        if args.data:
             data = user_dataset(read_csv(_read(args.data, MAX_CSV_BYTES), problem=cfg.problem), cfg)
-        except DataError as e:
-            raise UsageError(f"{args.data}: {e}") from None
-    t = Trainer(cfg, data)
+        return Trainer(cfg, data)
+    except DataError as e:
+        raise UsageError(f"{args.data or 'the data'}: {e}") from None
+
+
+def train(args) -> dict:
+    cfg = _config(args.query)
+    t = _trainer(args, cfg)
     if args.init:
         try:
             t.load_model(load_model(_read(args.init)))
@@ -173,6 +189,21 @@ def sweep(args) -> list[dict]:
     return run_sweep(cfg, depths, args.seeds, args.epochs, width=args.width, budget=None)  # local use: no per-click budget
 
 
+def export(args) -> str:
+    """The script's text, or (with --out) a line saying where it was written."""
+    from .io.code_export import numpy_script, torch_script
+
+    cfg = _config(args.query)
+    if args.epochs < 1:
+        raise UsageError(f"--epochs must be from 1 to {MAX_EPOCHS}")
+    t = _trainer(args, cfg)
+    script = (numpy_script if args.to == "numpy" else torch_script)(cfg, t, epochs=args.epochs)
+    if not args.out:
+        return script
+    _write(args.out, script)
+    return f"wrote {args.out}: a {args.to} script that trains {args.epochs:,} epochs\n"
+
+
 def _fmt(v) -> str:
     return "—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
 
@@ -188,11 +219,13 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     try:
         args = _parser().parse_args(argv)
-        out = train(args) if args.command == "train" else sweep(args)
+        out = {"train": train, "sweep": sweep, "export": export}[args.command](args)
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    if args.json:
+    if isinstance(out, str):
+        sys.stdout.write(out)
+    elif args.json:
         print(json.dumps(out))
     elif isinstance(out, dict):
         print("  ".join(f"{k}={_fmt(v)}" for k, v in out.items()))
