@@ -369,3 +369,16 @@ def test_mark_mistakes_travels_in_the_link_and_reaches_the_live_view():
     run(at)
     assert url(at) == {"dataset": "xor", "show_wrong": "1"} and view_opts(at)["show_wrong"] is True
     assert "w_show_wrong" not in base_keys(page(dataset="reg-plane"), "toggle")  # no classes, no mistakes
+
+
+def test_mark_flipped_labels_travels_in_the_link_and_reaches_the_live_view():
+    def view_opts(at):
+        return component_data(at, "playground_live_view")[0]["opts"]
+
+    at = page(dataset="xor", label_noise="20")
+    assert view_opts(at)["show_flipped"] is False
+    widget(at, "toggle", "w_show_flipped").set_value(True)
+    run(at)
+    assert url(at) == {"dataset": "xor", "label_noise": "20", "show_flipped": "1"}
+    assert view_opts(at)["show_flipped"] is True
+    assert "w_show_flipped" not in base_keys(page(dataset="xor"), "toggle")  # no label noise, nothing flipped

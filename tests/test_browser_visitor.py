@@ -124,6 +124,8 @@ def test_on_a_phone_the_live_view_comes_first(app_url, new_page, artifacts):
                    for k in ("pg_play", "pg_step", "pg_reset")]
         assert len({round(b["y"]) for b in buttons}) == 1, "Play, Step and Reset on one row"
         assert settings["y"] > view["y"], "the settings come after the live view"
+        takeaway = page.locator(".st-key-pg_takeaway").first.bounding_box()  # was drawn first
+        assert takeaway and takeaway["y"] > settings["y"], "Take it with you comes last"
 
 
 def test_the_inspector_opens_in_view_and_an_empty_click_closes_it(app_url, browser, artifacts):

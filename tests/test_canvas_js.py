@@ -733,3 +733,26 @@ def test_mark_mistakes_rings_exactly_the_points_the_network_gets_wrong(page, cfg
             let k = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) k++; return k; };
         const r = [count(null), count(wrong)]; c.remove(); return r; }""", [pts, spec, got])
     assert ink[1] > ink[0] + 20 * (len(got["train"]) > 0), ink
+
+
+@pytest.mark.parametrize("dataset", ["xor", "reg-plane"])
+def test_flipped_labels_are_crossed_exactly_where_the_label_noise_flipped(page, dataset):
+    """points_spec's `flipped`: the training points whose label differs from the clean one
+    (label noise); paintPoints crosses them (ink at each, in the mark colour) only when asked."""
+    t = Trainer(Config(dataset=dataset, label_noise=20, points=200))
+    pts, spec = points_spec(t), frame_spec(t)
+    d = t.data
+    want = [i for i, (a, b) in enumerate(zip(d.y_train, d.y_train_clean)) if a != b]
+    assert pts["flipped"] == want and len(want) == round(0.2 * len(d.y_train))
+    marks = page.evaluate("""([p, s]) => { const c = document.createElement('canvas');
+        c.style.width = '300px'; c.style.height = '300px'; document.body.appendChild(c);
+        const at = (on) => { PlaygroundCanvas.paintPoints(c, p, {dpr: 1, palette: s.palette, domain: s.domain, flipped: on});
+            const g = c.getContext('2d'), [r, gg, b] = s.palette.mark.match(/\\w\\w/g).map(h => parseInt(h, 16));
+            return p.flipped.map(i => { const x = (p.train.x[i] + 6) / 12 * c.width, y = (6 - p.train.y[i]) / 12 * c.height;
+                let k = 0; for (const [dx, dy] of [[-3, -3], [3, 3], [-3, 3], [3, -3]]) {
+                    const q = g.getImageData(Math.round(x + dx), Math.round(y + dy), 1, 1).data;
+                    if (Math.abs(q[0] - r) + Math.abs(q[1] - gg) + Math.abs(q[2] - b) < 300 && q[3] > 100) k++; }
+                return k; }); };
+        const r = [at(false), at(true)]; c.remove(); return r; }""", [pts, spec])
+    off, on = marks
+    assert sum(on) >= 2 * len(want) and sum(on) > sum(off) + len(want), (sum(off), sum(on))

@@ -164,6 +164,8 @@ def test_the_run_buttons_work_over_the_socket(client):
         m = do(ws, "play", 2)
         assert page.playing and m["did"]["playing"] and m["did"]["rerun"]
         credit(ws, 3)
+        f = json.loads(ws.receive_text())                             # a frame: it trains while playing
+        assert (f["spec"] if f["t"] == "full" else f["s"])["epoch"] > 1
         m = do(ws, "pause", 3)
         assert not page.playing and m["did"] == {"a": "pause", "n": 3, "playing": False, "rerun": True}
         epoch = page.trainer.epoch
@@ -227,3 +229,24 @@ def test_nothing_outlives_the_session():
 ])
 def test_origin_rule(origin, host, ok):
     assert C.origin_ok(origin, host) is ok
+
+
+def test_playing_sessions_share_the_training_time_and_wait_for_clicks(monkeypatch):
+    """fair_share: one playing session trains at full speed, four share TRAIN_CORES; a session
+    that stopped making frames no longer counts. While any session's click waits, a playing
+    session's frame is not trained (produce gives nothing), then it trains again."""
+    clock = [1000.0]
+    monkeypatch.setattr(C.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(C, "_PLAYING", {})
+    assert C.fair_share("a") == 1.0
+    for k in "bcd":
+        C.fair_share(k)
+    assert C.fair_share("a") == C.TRAIN_CORES / 4
+    clock[0] += C.PLAYING_WINDOW + 0.1
+    assert C.fair_share("a") == 1.0                     # b, c, d went quiet
+    page = playing_page()
+    ch = page.channel = C.open_channel(page)
+    monkeypatch.setattr(C, "_CLICKS", [1])
+    assert C.produce(ch, C.Stream()) is None and page.trainer.epoch == 0
+    C._click(-1)
+    assert C.produce(ch, C.Stream()) is not None and page.trainer.epoch > 0

@@ -50,7 +50,7 @@ def other_value(name: str):
                   "activation": ("relu",), "residual": True, "cost": "cross_entropy",
                   "optimizer": "adam", "lr": 0.1, "schedule": "decay", "batch": 5, "reg": "l2",
                   "reg_rate": 0.01, "patience": 30, "init": "he", "init_seed": 9, "show_test": True,
-                  "discretize": True, "show_wrong": True, "hide": ("lr",), "tab": "lab", "lesson": "layers",
+                  "discretize": True, "show_wrong": True, "show_flipped": True, "hide": ("lr",), "tab": "lab", "lesson": "layers",
                   "lesson_src": T.lesson_link_form("title = 1"),
                   "lesson_step": 2, "lesson_lock": True, "lab_depths": (1, 2),
                   "lab_width": 4, "lab_seeds": 2, "lab_epochs": 50,

@@ -59,6 +59,7 @@ class Config:
     show_test: bool = False
     discretize: bool = False
     show_wrong: bool = False
+    show_flipped: bool = False
     hide: tuple[str, ...] = ()
     tab: str = "play"
     lesson: str = ""          # a lesson's name ("": none); its text is shown above the playground

@@ -361,6 +361,10 @@ SETTINGS: dict[str, Setting] = {
                           "Ring every point the network gets wrong right now (the points it has not "
                           "learned yet, or the noise it should not learn).",
                           "`1`: ring the misclassified points"),
+    "show_flipped": Setting(_bool, "display", "Mark flipped labels",
+                            "Cross out the training points whose label the label noise flipped: "
+                            "the network is taught the wrong answer there.",
+                            "`1`: cross the training points whose label noise flipped"),
     "hide": Setting(_list(_choice(HIDEABLE), 0, len(HIDEABLE), unique=True,
                           each=f"each name must be one of {_names(HIDEABLE)}",
                           count=f"at most {len(HIDEABLE)} names", repeat="a name is listed twice"),

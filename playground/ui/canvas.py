@@ -148,6 +148,7 @@ def _clean_edit(v) -> dict | None:
 def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 420,
                     discretize: bool = False, show_test: bool = False, log_loss: bool = False,
                     loss_recent: bool = False, show_network: bool = True, show_wrong: bool = False,
+                    show_flipped: bool = False,
                     status_help: str | None = None, channel: dict | None = None, inside: dict | None = None,
                     pick: bool = False, edit: dict | None = None) -> dict:
     """Mount (or update) the live view; return what the visitor did in it, checked (the values
@@ -177,7 +178,8 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     ``spec``: ``canvas_spec.playback_spec`` / ``frame_spec`` (or ``model_spec`` without the loss
     chart). ``points``: ``canvas_spec.points_spec(trainer, show_test)``; sent in full only until
     the browser has acknowledged its ``key``. ``show_test`` draws the test points (outlined) if
-    ``points`` holds them; ``show_wrong`` rings each drawn point the network misclassifies. ``height``: of the canvases on a wide container (the status line
+    ``points`` holds them; ``show_wrong`` rings each drawn point the network misclassifies; ``show_flipped`` crosses
+    the training points whose label the label noise flipped (``points["flipped"]``). ``height``: of the canvases on a wide container (the status line
     comes on top); on a narrow one (a phone) they are stacked and the view is as high as they
     need. The view renders the status line itself (``.pg-status``, ``live.status_text``'s
     wording) from the weight state it paints; ``status_help`` is its tooltip. ``channel``:
@@ -193,7 +195,7 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     opts: dict[str, Any] = {"height": int(height), "discretize": bool(discretize),
                             "show_test": bool(show_test), "log_loss": bool(log_loss), "loss_recent": bool(loss_recent),
                             "show_network": bool(show_network), "pick": bool(pick),
-                            "show_wrong": bool(show_wrong)}
+                            "show_wrong": bool(show_wrong), "show_flipped": bool(show_flipped)}
     if status_help:
         opts["status_help"] = str(status_help)
     if edit:

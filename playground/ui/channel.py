@@ -111,6 +111,33 @@ def origin_ok(origin: str | None, host: str | None) -> bool:
     return u.scheme in ("http", "https") and u.netloc.lower() == host.lower()
 
 
+# ---------------------------------------------------------------- sharing the server
+# Clicks first: while any session's click waits or runs (`act`), playing sessions skip a
+# frame's training, so a Step or Pause is not queued behind other visitors' epochs. And the
+# training of all playing sessions together gets about TRAIN_CORES of the server's time
+# (`fair_share`): one session trains at full speed, four share it.
+TRAIN_CORES = 1.0
+PLAYING_WINDOW = 0.5     # a session that made a frame this recently counts as playing
+_CLICKS = [0]            # clicks waiting or running, all sessions
+_PLAYING: dict[str, float] = {}   # token -> when it last trained a frame (no user data)
+_SHARE_LOCK = threading.Lock()
+
+
+def fair_share(token: str) -> float:
+    """This session's part of a frame's training time: min(1, TRAIN_CORES / sessions playing)."""
+    now = time.monotonic()
+    with _SHARE_LOCK:
+        _PLAYING[token] = now
+        for k in [k for k, at in _PLAYING.items() if now - at > PLAYING_WINDOW]:
+            del _PLAYING[k]
+        return min(1.0, TRAIN_CORES / len(_PLAYING))
+
+
+def _click(delta: int) -> None:
+    with _SHARE_LOCK:
+        _CLICKS[0] = max(0, _CLICKS[0] + delta)
+
+
 ACTIONS = ("play", "pause", "step", "reset")   # the run buttons (`session.Page`'s methods)
 MAX_PENDING = 8                                # actions waiting for the writer, at most
 
@@ -145,17 +172,19 @@ class Stream:
 
 def produce(ch: Channel, stream: Stream) -> str | None:
     """Train the frame's share of epochs on the session's run and return the frame to send;
-    None when the session is gone, paused or stopped (runs in a worker thread)."""
+    None when the session is gone, paused or stopped, or a click anywhere waits (runs in a
+    worker thread)."""
     from .live import train_chunk  # the fragment path's own pacing
     from .session import SPEEDS
     page = ch.page_ref()
-    if page is None:
+    if page is None or _CLICKS[0]:  # someone's click first: this frame waits a moment
         return None
     with page.lock:
         t = page.trainer
         if t is None or not page.playing or t.diverged:
             return None
-        train_chunk(t, SPEEDS[page.prefs["pg_speed"]], FRAME_SECONDS, page=page)
+        train_chunk(t, SPEEDS[page.prefs["pg_speed"]], FRAME_SECONDS, page=page,
+                    share=fair_share(ch.token))
         goal = page.lesson_check()  # a lesson's goal just met: the page draws its tick
         last = stream.last_trainer() if stream.last_trainer is not None else None
         if last is not t or stream.frames % FULL_EVERY == 0:
@@ -199,6 +228,7 @@ async def live_socket(ws) -> None:
         await _read(ws, state, wake)
     finally:
         writer.cancel()
+        _click(-len(state["todo"]))  # clicks that will never run
         if ch.socket is ws:
             ch.socket = ch.notify = None
 
@@ -226,6 +256,7 @@ async def _read(ws, state: dict, wake: asyncio.Event) -> None:
             state["credit"] = min(MAX_CREDIT, state["credit"] + m[1])
         else:
             state["todo"].append(m)
+            _click(+1)
         wake.set()
 
 
@@ -255,7 +286,10 @@ async def _write(ch: Channel, ws, state: dict, wake: asyncio.Event) -> None:
     stream = Stream()
     while ch.socket is ws:
         if state["todo"]:
-            text = await asyncio.to_thread(act, ch, stream, *state["todo"].popleft())
+            try:
+                text = await asyncio.to_thread(act, ch, stream, *state["todo"].popleft())
+            finally:
+                _click(-1)
         elif state["credit"] <= 0:
             wake.clear()
             try:

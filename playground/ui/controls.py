@@ -215,5 +215,7 @@ def data_column(cfg: Config, user_data: str | None) -> None:
     b.toggle(label("discretize"), **S.w("w_discretize"), help=HELP["discretize"])
     if cfg.problem != "regression":
         st.toggle(label("show_wrong"), **S.w("w_show_wrong"), help=HELP["show_wrong"])
+    if cfg.label_noise and not hidden(cfg, "noise"):
+        st.toggle(label("show_flipped"), **S.w("w_show_flipped"), help=HELP["show_flipped"])
     if not hidden(cfg, "learning"):
         st.number_input(label("patience"), step=10, **S.w("w_patience"), help=HELP["patience"])

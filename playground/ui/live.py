@@ -50,12 +50,14 @@ def canvas_api():
     return live_view_state, playback_spec, weights_snapshot, points_spec
 
 
-def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None) -> int:
+def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None, share: float = 1.0) -> int:
     """Train for this tick: `speed` epochs per second of wall time since the last tick (the
     fractional remainder carries over), within a time budget. Returns epochs trained.
     With `on_slice`, the chunk is trained in up to SNAPSHOTS even slices and on_slice() is
     called after each one but the last (the caller records the weights there). `page`: the
-    page state holding the tick clock (this session's by default)."""
+    page state holding the tick clock (this session's by default). `share`: the part of the
+    time budget this session may use (the live channel shares the server's training time
+    between the sessions playing, ui/channel.fair_share)."""
     p = S.page() if page is None else page
     now = time.perf_counter()
     last = p.last_tick
@@ -64,7 +66,7 @@ def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None)
     want = p.carry + speed * dt
     n = min(MAX_CHUNK, int(want))
     p.carry = min(want - n, 1.0)
-    done, budget = 0, now + TRAIN_BUDGET * max(dt, tick)
+    done, budget = 0, now + TRAIN_BUDGET * max(dt, tick) * min(max(share, 0.05), 1.0)
     marks = sorted({round(n * k / SNAPSHOTS) for k in range(1, SNAPSHOTS)} - {0, n}) if on_slice else []
     while done < n and not t.diverged:
         done += t.train(min((marks[0] if marks else n) - done, 10))
@@ -142,7 +144,7 @@ def _draw_canvas(t: Trainer, cfg, api, snaps: list[dict]) -> None:
         spec, points = S.page().decorate(spec), points_spec(t, cfg.show_test)
     state = live_view_state(spec, points, key="pg_canvas",
                             discretize=cfg.discretize, show_test=cfg.show_test,
-                            show_wrong=cfg.show_wrong, log_loss=S.pref("loss") == "log", loss_recent=S.pref("loss") == "recent",
+                            show_wrong=cfg.show_wrong, show_flipped=cfg.show_flipped, log_loss=S.pref("loss") == "log", loss_recent=S.pref("loss") == "recent",
                             height=VIEW_HEIGHTS[S.pref("view")], status_help=params_text(t),
                             channel=S.channel_info(), inside=_inside_overlay(t),
                             edit=S.page().tool_spec())

@@ -39,11 +39,16 @@ def run_log() -> RunLog:
 
 
 def _note(t) -> str:
-    """What a row's link does not hold: uploaded data, or weights loaded from a file."""
+    """What a row's link does not hold (uploaded data, weights loaded from a file), or what
+    else makes the run (a branch, points placed by hand)."""
     if S.page().user_data:
         return "your data (not in the link)"
+    if t.cfg.branch_at:  # (its link replays the run it left: it holds it)
+        return f"a branch at epoch {t.cfg.branch_at:,}"
     if len(t.history.epoch) and t.history.epoch[0] > 0:
         return "from a model file"
+    if t.cfg.edits:
+        return "with your points (in the link)"
     return ""
 
 
@@ -90,7 +95,8 @@ def table_rows(rows: list[Row], pins: tuple[int, ...], zone=None) -> list[dict]:
         d = {"run": r.n, "started": clock(r.when, zone), "epochs": r.epochs,
              "train loss": r.train_loss, "test loss": r.test_loss}
         if acc:
-            d["train accuracy"], d["test accuracy"] = r.train_acc, r.test_acc
+            pct = lambda v: None if v is None else 100 * v  # noqa: E731 - shown as 96.8 %
+            d["train accuracy"], d["test accuracy"] = pct(r.train_acc), pct(r.test_acc)
         d.update({"parameters": r.params, "diverged": "yes" if r.diverged else "no",
                   "pinned": "yes" if r.n in pins else "",
                   "note": ", ".join(w for w in ("now on the page" if r.current else "", r.note) if w)})
@@ -100,7 +106,7 @@ def table_rows(rows: list[Row], pins: tuple[int, ...], zone=None) -> list[dict]:
 
 def _columns() -> dict:
     loss = st.column_config.NumberColumn(format="%.4f")
-    share = st.column_config.NumberColumn(format="percent")
+    share = st.column_config.NumberColumn(format="%.1f %%")  # one decimal, as the status line
     return {"train loss": loss, "test loss": loss, "train accuracy": share, "test accuracy": share}
 
 

@@ -288,7 +288,9 @@ def points_spec(trainer, show_test: bool = False) -> dict:
             "range": _value_range(trainer) if reg else 1.0,
             "colors": _colors(max(2, int(d.n_classes))),
             "train": _split(d.X_train, d.y_train, reg),
-            "test": _split(d.X_test, d.y_test, reg) if show_test else None}
+            "test": _split(d.X_test, d.y_test, reg) if show_test else None,
+            # the training points whose label the label noise changed (for show_flipped)
+            "flipped": np.flatnonzero(np.asarray(d.y_train) != np.asarray(d.y_train_clean)).tolist()}
     key = hashlib.sha1(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
     return {"key": key, **body}
 

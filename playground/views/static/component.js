@@ -213,9 +213,9 @@ function paint(inst) {
     if (!o.show_wrong) inst.wrong = null;
     else if (slow || !inst.wrong) inst.wrong = wrongPoints(spec, inst.points);
     const wrongKey = inst.wrong ? JSON.stringify(inst.wrong) : "";
-    const overKey = [key, inst.points && inst.points.key, inst.pending.length, !!o.show_test, JSON.stringify(marks), wrongKey].join();
+    const overKey = [key, inst.points && inst.points.key, inst.pending.length, !!o.show_test, !!o.show_flipped, JSON.stringify(marks), wrongKey].join();
     if (overKey !== inst.overKey) {
-      inst.marks = paintPoints(inst.over, withPending(inst.points, inst.pending), { dpr, show_test: !!o.show_test, domain: spec.domain, palette: spec.palette, marks, wrong: inst.wrong });
+      inst.marks = paintPoints(inst.over, withPending(inst.points, inst.pending), { dpr, show_test: !!o.show_test, domain: spec.domain, palette: spec.palette, marks, wrong: inst.wrong, flipped: !!o.show_flipped });
       inst.overKey = overKey;
     }
     if (slow) {

@@ -50,6 +50,7 @@ function paintPoints(canvas, points, opts = {}) {
   const r = clamp(w / 130, 2.2, 4.5);
   if (points) drawData(ctx, points, !!opts.show_test, P, X, Y, r);
   if (points && opts.wrong) drawWrong(ctx, points, opts.wrong, !!opts.show_test, P, X, Y, r + 2.2);
+  if (points && opts.flipped) drawFlipped(ctx, points, P, X, Y, r + 1.5);
   return drawMarks(ctx, opts.marks || [], P, X, Y, r + 4);
 }
 
@@ -61,6 +62,19 @@ function drawWrong(ctx, points, wrong, showTest, P, X, Y, r) {
     if (!S || !idx) continue;
     for (const p of idx) { ctx.beginPath(); ctx.arc(X(S.x[p]), Y(S.y[p]), r, 0, 2 * Math.PI); ctx.stroke(); }
   }
+}
+
+/** The training points whose label the label noise flipped (points.flipped): a cross. */
+function drawFlipped(ctx, points, P, X, Y, r) {
+  const S = points.train;
+  if (!S || !Array.isArray(points.flipped)) return;
+  ctx.lineWidth = 1.6; ctx.strokeStyle = P.mark; ctx.beginPath();
+  for (const p of points.flipped) {
+    if (!(p < S.x.length)) continue;
+    const x = X(S.x[p]), y = Y(S.y[p]);
+    ctx.moveTo(x - r, y - r); ctx.lineTo(x + r, y + r); ctx.moveTo(x - r, y + r); ctx.lineTo(x + r, y - r);
+  }
+  ctx.stroke();
 }
 
 /** Which drawn points the spec's network misclassifies: the class it predicts (the same rule
