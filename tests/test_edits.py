@@ -131,3 +131,34 @@ def test_an_empty_plane_waits_for_points_then_trains():
     t.set_edits(t.cfg.replace(edits=E.encode(e)))
     assert t.stop is None and t.train(5) == 5
     assert np.isnan(t.history.test_loss[-1])  # no test point: no test loss, and no crash
+
+
+def test_the_data_csv_includes_the_edited_points():
+    from playground.io.data_csv import dataset_to_csv, read_csv
+    t = Trainer(DEFAULT)
+    e = E.add(E.add(E.NONE, E.point(4.56, -1.23, 1, False, False)), E.point(-2, 2, 0, True, False))
+    t.set_edits(t.cfg.replace(edits=E.encode(E.Edits(e.added, (0,)))))
+    back = read_csv(dataset_to_csv(t.data).encode(), problem="classification")
+    for a in ("X_train", "y_train", "X_test", "y_test"):
+        assert np.array_equal(getattr(back, a), getattr(t.data, a)), a
+    assert [4.56, -1.23] in back.X_train.tolist() and [-2.0, 2.0] in back.X_test.tolist()
+
+
+def test_a_regression_point_carries_its_target_in_hundredths():
+    t = Trainer(DEFAULT.replace(dataset="reg-plane"))
+    e = E.add(E.NONE, E.point(1, 1, -0.5, False, True))
+    t.set_edits(t.cfg.replace(edits=E.encode(e)))
+    assert t.data.y_train[-1] == -0.5 and t.data.y_train.dtype == np.float64
+    with pytest.raises(ValueError, match="out of range"):
+        E.point(0, 0, 2.5, False, True)
+
+
+def test_at_the_link_cap_the_page_says_so_and_offers_the_csv():
+    from appkit import page
+    e = E.Edits(tuple((int(i % 40) * 10 - 200, int(i // 40) * 10 - 200, i % 2, False) for i in range(E.MAX_ADDED)), ())
+    at = page(edits=E.encode(e))
+    assert any(f"at most {E.MAX_ADDED} added points" in w.value for w in at.warning)
+    assert at.session_state["pg"].trainer.X_train.shape[1] == 250 + E.MAX_ADDED
+    p = at.session_state["pg"]
+    assert "at most 300" in p.edit_points("add", 1.0, 1.0, 1, False)   # refused, nothing lost
+    assert p.trainer.X_train.shape[1] == 250 + E.MAX_ADDED

@@ -14,7 +14,7 @@ import pytest
 from playground.core.config import Config, parse_query, to_query
 from prockit import cpu_seconds
 from playground.core.grid import grid_points
-from playground.lab.sweep import DASK_ENV, depth_config, resolve_backend, run_ab, run_one, run_sweep
+from playground.lab.sweep import DASK_ENV, depth_config, resolve_backend, run_ab, run_one, run_sizes, run_sweep
 from playground.core.train import Trainer, build_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,8 +176,10 @@ def test_dask_cluster_matches_serial(serial_results, monkeypatch):
         monkeypatch.setenv(DASK_ENV, cluster.scheduler_address)
         progress = []
         out = run_sweep(SMALL, backend="auto", progress=lambda d, t: progress.append(d), **SWEEP)
+        curve = run_sizes(SMALL, [20, 60], 2, 8, backend="auto", grid=4)   # the learning curve too
     assert strip(out) == strip(serial_results)
     assert progress[-1] == len(out) == 6
+    assert strip(curve) == strip(run_sizes(SMALL, [20, 60], 2, 8, backend="serial", grid=4))
 
 
 # ---------------------------------------------------------------- stopping runs in progress
