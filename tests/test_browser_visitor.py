@@ -124,6 +124,8 @@ def test_on_a_phone_the_live_view_comes_first(app_url, new_page, artifacts):
                    for k in ("pg_play", "pg_step", "pg_reset")]
         assert len({round(b["y"]) for b in buttons}) == 1, "Play, Step and Reset on one row"
         assert settings["y"] > view["y"], "the settings come after the live view"
+        tiles = [page.locator(f"{key(k)} button:visible").first.bounding_box() for k in ("pg_ds_circle", "pg_ds_xor", "pg_ds_gauss")]
+        assert len({round(b["y"]) for b in tiles}) == 1, "three datasets a row (they were one a row)"
         takeaway = page.locator(".st-key-pg_takeaway").first.bounding_box()  # was drawn first
         assert takeaway and takeaway["y"] > settings["y"], "Take it with you comes last"
 

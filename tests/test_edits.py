@@ -162,3 +162,25 @@ def test_at_the_link_cap_the_page_says_so_and_offers_the_csv():
     p = at.session_state["pg"]
     assert "at most 300" in p.edit_points("add", 1.0, 1.0, 1, False)   # refused, nothing lost
     assert p.trainer.X_train.shape[1] == 250 + E.MAX_ADDED
+
+
+def test_clicking_points_in_keeps_the_engines_buffers_bounded(monkeypatch):
+    """Every added point changes the train+test column count; the engine kept one buffer
+    set per count forever (116 kB a click on the default run, benchmarks/soak.py). Evicting
+    buffers changes no number: the same clicks with an unbounded cache give the same run."""
+    from playground.core import engine
+
+    def clicks() -> Trainer:
+        t, e = Trainer(DEFAULT), E.NONE
+        for i in range(40):
+            e = E.add(e, E.point(-5 + i * 0.25, 5, i % 2, i % 3 == 0, False))
+            t.set_edits(t.cfg.replace(edits=E.encode(e)))
+            t.train(1)
+            assert len(t.net._ws) <= engine.MAX_WORKSPACES
+        return t
+
+    bounded = clicks()
+    monkeypatch.setattr(engine, "MAX_WORKSPACES", 10_000)
+    unbounded = clicks()
+    assert len(unbounded.net._ws) > 40 and np.array_equal(bounded.net.theta, unbounded.net.theta)
+    assert bounded.history.train_loss == unbounded.history.train_loss

@@ -176,15 +176,16 @@ def data_column(cfg: Config, user_data: str | None) -> None:
         st.markdown("**Data**")
         names = [n for n in DATASET_NAMES if (n in REGRESSION_DATASETS) == (cfg.problem == "regression")]
         per_row = 3  # wide enough for the chosen (primary) button to show its whole name
-        for r in range(0, len(names), per_row):
-            cols = st.columns(per_row, gap="small")
-            for c, ds in zip(cols, names[r:r + per_row]):
-                chosen = ds == cfg.dataset and not user_data
-                with c:
-                    st.image(_preview(ds), width="stretch")
-                    st.button(SHORT_DATASET.get(ds, ds), key=f"pg_ds_{ds}", width="stretch",
-                              type="primary" if chosen else "tertiary",
-                              on_click=S.choose_dataset, args=(ds,), help=HELP["dataset"])
+        with st.container(key="pg_gallery"):  # three a row on a phone too (page.css)
+            for r in range(0, len(names), per_row):
+                cols = st.columns(per_row, gap="small")
+                for c, ds in zip(cols, names[r:r + per_row]):
+                    chosen = ds == cfg.dataset and not user_data
+                    with c:
+                        st.image(_preview(ds), width="stretch")
+                        st.button(SHORT_DATASET.get(ds, ds), key=f"pg_ds_{ds}", width="stretch",
+                                  type="primary" if chosen else "tertiary",
+                                  on_click=S.choose_dataset, args=(ds,), help=HELP["dataset"])
         if user_data:
             st.caption(f"Training on your file **{user_data}**. Pick a dataset to go back.")
         # Always drawn (a slider that comes and goes moves everything below it).
