@@ -127,7 +127,7 @@ def test_the_installed_command_trains_outside_the_repository(wheel, tmp_path):
     assert out["epoch"] == 2 and not out["diverged"] and 0.0 <= out["test_accuracy"] <= 1.0
 
     usage = run(str(bindir / "playground"), "--help")
-    assert usage.returncode == 0 and usage.stdout.startswith("usage: playground [-h] {train,sweep}"), usage.stdout
+    assert usage.returncode == 0 and usage.stdout.startswith("usage: playground [-h] {train,sweep,export}"), usage.stdout
 
     bad = run(str(bindir / "playground"), "train", "noise=999")
     assert bad.returncode == 2 and bad.stdout == ""
