@@ -54,7 +54,9 @@ def test_scrub_back_and_forth_then_branch_and_share(app_url, new_page, artifacts
     page.goto(f"{app_url}/?seed=3&lr=0.3")
     wait_loaded(page)
     assert step(page, 12, idle=True) == 12
-    # once the Steps pause, the page catches up: the slider reaches epoch 12
+    # the slider catches up when the pointer comes to it (not after every Step)
+    page.locator(".st-key-pg_time").first.scroll_into_view_if_needed()
+    page.locator(".st-key-pg_time").first.hover()
     page.wait_for_function(f"() => document.querySelector('{THUMB}')?.getAttribute('aria-valuetext') === '12'",
                            timeout=20_000)
     wait_idle(page)

@@ -94,6 +94,7 @@ class Page:
     scrub: int | None = None                             # None: the run as it is now
     original: Any = None                                 # the run a branch left (one, until kept)
     ghost: dict | None = None                            # its loss curve (core/branch.ghost)
+    time_seen: tuple | None = None                       # (run, moment, original) ui/timeline last drew
     # See inside (ui/inside.py): the training point and the step of the step-through
     inside_point: int = 0
     inside_step: int = 0
