@@ -302,3 +302,17 @@ def test_the_page_keeps_two_pins_of_three_chosen():
     assert log.pins == (2, 3)  # a third pin replaces the oldest, and the widget says so
     pins = widget(at, "multiselect", "pg_runlog_pins")
     assert pins.key != "pg_runlog_pins" and pins.value == [2, 3]
+
+
+def test_the_table_shows_accuracies_in_percent_with_one_decimal():
+    """The column showed 0.9684 as "96.84%" beside "96.8%" in other rows (the "percent" format
+    keeps every digit): values are percentages, drawn with one decimal as the status line."""
+    from playground.ui.runlog import _columns, table_rows
+    t = Trainer(Config(dataset="xor"))
+    t.train(5)
+    log = RunLog()
+    log.observe(t, to_query(t.cfg), 0.0)
+    row = table_rows(log.rows(), ())[0]
+    assert row["train accuracy"] == 100 * t.history.train_acc[-1]
+    assert row["test accuracy"] == 100 * t.history.test_acc[-1]
+    assert _columns()["train accuracy"]["type_config"]["format"] == "%.1f %%"
