@@ -19,13 +19,13 @@ from playground.core.config import safe_echo  # noqa: E402
 def script():
     import streamlit as st
 
-    from playground.ui import session as S
+    from playground.ui import opening as O, session as S
     from playground.ui.page import main
 
     pending = st.session_state.pop("test_upload", None)
     if pending is not None:
         S.init_session()
-        S.apply_upload(*pending)
+        O.apply_upload(*pending)
     main()
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from appkit import page, run
 from playground.core import inside as I
 from playground.ui import inside as UI
-from playground.ui.session import INSIDE_VIEWS
+from playground.ui.widgets import INSIDE_VIEWS
 
 
 def open_view(at, view: str):

@@ -7,7 +7,7 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from playground.ui.session import PREFS
+from playground.ui.widgets import PREFS
 from appkit import page, run, trainer, url, widget
 from playground.io.model_file import model_dict
 from playground.core.train import Trainer
@@ -17,13 +17,13 @@ from playground.core.config import parse_query
 def script():
     import streamlit as st
 
-    from playground.ui import session as S
+    from playground.ui import opening as O, session as S
     from playground.ui.page import main
 
     pending = st.session_state.pop("test_upload", None)
     if pending is not None:
         S.init_session()
-        S.apply_upload(*pending)
+        O.apply_upload(*pending)
     forged = st.session_state.pop("test_forge", None)
     if forged is not None:  # what a forged websocket message would leave in a widget's state
         st.session_state[S.widget_key(forged[0])] = forged[1]

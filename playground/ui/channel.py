@@ -175,7 +175,7 @@ def produce(ch: Channel, stream: Stream) -> str | None:
     None when the session is gone, paused or stopped, or a click anywhere waits (runs in a
     worker thread)."""
     from .live import train_chunk  # the fragment path's own pacing
-    from .session import SPEEDS
+    from .widgets import SPEEDS
     page = ch.page_ref()
     if page is None or _CLICKS[0]:  # someone's click first: this frame waits a moment
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import session as S
+from . import widgets as W
 from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, DATASET_NAMES, FEATURE_NAMES,
                            INIT_NAMES, MULTICLASS_DATASETS, OPTIMIZER_NAMES, REG_NAMES,
                            REGRESSION_COSTS, REGRESSION_DATASETS, SCHEDULE_NAMES, Config)
@@ -19,7 +20,7 @@ from .help import HELP
 
 NAMES = {
     "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "sigmoid": "Sigmoid",
-    "linear": "Linear", "elu": "ELU", "gelu": "GELU", "sine": "Sine", S.MIXED: "per layer",
+    "linear": "Linear", "elu": "ELU", "gelu": "GELU", "sine": "Sine", W.MIXED: "per layer",
     "squared": "Squared error (TFP)", "cross_entropy": "Cross-entropy", "hinge": "Hinge",
     "mse": "Mean squared error", "mae": "Mean absolute error", "huber": "Huber",
     "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
@@ -29,7 +30,7 @@ NAMES = {
 }
 SHORT_DATASET = {"checkerboard": "checker", "reg-plane": "plane", "reg-gauss": "bumps"}
 LIVE_FRAGMENT = "pg_live"  # the live view's fragment (ui/live.py): Step reruns only it
-SPEEDS, VIEW_HEIGHTS = S.SPEEDS, S.VIEW_HEIGHTS
+SPEEDS, VIEW_HEIGHTS = W.SPEEDS, W.VIEW_HEIGHTS
 
 
 def name(v) -> str:
@@ -127,15 +128,15 @@ def top_bar(cfg: Config, t):
     cols = st.columns([1.1, 1.0, 1.5, 0.9, 2.3, 1.9], vertical_alignment="bottom")
     slot = cols[5].container()
     if learn and not hidden(cfg, "lr"):
-        options = sorted(set(S.LR_CHOICES) | {cfg.lr})
+        options = sorted(set(W.LR_CHOICES) | {cfg.lr})
         cols[0].selectbox(label("lr"), options, **S.w("w_lr", options), format_func=number, help=HELP["lr"])
     if not hidden(cfg, "activation", "network"):
-        acts = list(ACTIVATION_NAMES) + ([S.MIXED] if S.shown("w_activation") == S.MIXED else [])
+        acts = list(ACTIVATION_NAMES) + ([W.MIXED] if S.shown("w_activation") == W.MIXED else [])
         cols[1].selectbox(label("activation"), acts, **S.w("w_activation", acts), format_func=name,
                           help=HELP["activation"])
     if learn and not hidden(cfg, "reg"):
         cols[2].selectbox(label("reg"), REG_NAMES, **S.w("w_reg", REG_NAMES), format_func=name, help=HELP["reg"])
-        options = sorted(set(S.REG_RATE_CHOICES) | {cfg.reg_rate})
+        options = sorted(set(W.REG_RATE_CHOICES) | {cfg.reg_rate})
         cols[3].selectbox(label("reg_rate"), options, **S.w("w_reg_rate", options), format_func=number,
                           help=HELP["reg_rate"], disabled=cfg.reg == "none")
     if not hidden(cfg, "data"):
@@ -149,7 +150,7 @@ def top_bar(cfg: Config, t):
                           format_func=lambda k: f"{k} ({SPEEDS[k]}/s)" if k != "max" else "max")
     if not hidden(cfg, "view"):
         more[6].selectbox("View size", list(VIEW_HEIGHTS), **S.w("pg_view", list(VIEW_HEIGHTS)), help=HELP["view"])
-    more[7].selectbox("Loss axis", S.LOSS_AXES, **S.w("pg_loss", S.LOSS_AXES), help=HELP["loss_axis"])
+    more[7].selectbox("Loss axis", W.LOSS_AXES, **S.w("pg_loss", W.LOSS_AXES), help=HELP["loss_axis"])
     if not learn:
         return slot
     if not hidden(cfg, "optimizer"):

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from . import session as S
+from . import opening as O
 from ..core.config import HIDEABLE, Config, looks_like_link, to_query
 from ..io.data_csv import dataset_to_csv
 from ..core.limits import UPLOAD_MB  # the browser-side limit; the files' readers check bytes
@@ -95,7 +96,7 @@ def open_pasted_link() -> None:
         S.page().flash = ("That is not a link to this playground or to TensorFlow Playground: "
                           "nothing was changed.")
         return
-    notes = S.open_link(text)
+    notes = O.open_link(text)
     S.page().notices = [f"The pasted link's {n}" for n in notes]
     S.page().flash = None if notes else "Opened the link."
 
@@ -121,10 +122,10 @@ def files_section(cfg: Config, t) -> None:
     n = S.page().upload_n
     c, d = st.columns(2)
     c.file_uploader("Upload a model", type=["json"], key=f"pg_up_model_{n}",
-                    on_change=S.accept_upload, args=("model", f"pg_up_model_{n}"),
+                    on_change=O.accept_upload, args=("model", f"pg_up_model_{n}"),
                     help=HELP["upload_model"], max_upload_size=UPLOAD_MB)
     d.file_uploader("Upload data", type=["csv"], key=f"pg_up_data_{n}",
-                    on_change=S.accept_upload, args=("data", f"pg_up_data_{n}"),
+                    on_change=O.accept_upload, args=("data", f"pg_up_data_{n}"),
                     help=HELP["upload_data"], max_upload_size=UPLOAD_MB)
     msg = S.page().upload_msg
     if msg:

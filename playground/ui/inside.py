@@ -11,10 +11,11 @@ import numpy as np
 import streamlit as st
 
 from . import session as S
+from .widgets import INSIDE_VIEWS
 from ..core import inside as I
 from ..core.train import parameter_name
 
-VIEWS = S.INSIDE_VIEWS
+VIEWS = INSIDE_VIEWS
 MAX_ROWS = 8          # neurons written out in full per layer (the rest in the table)
 INTRO = {
     "step": "Training repeats one step: run a point **forward** through the layers, measure how "

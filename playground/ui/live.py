@@ -16,6 +16,7 @@ import time
 import streamlit as st
 
 from . import session as S
+from . import opening as O
 from ..views.figures import (boundary_figure, boundary_values, loss_figure, network_figure,
                       neuron_maps, problem_kind)
 from ..views.canvas_spec import playback_spec, points_spec, scrub_spec, weights_snapshot
@@ -252,7 +253,7 @@ def _open_hash(h: str | None) -> None:
     if not h or h == S.page().seen.get("hash"):
         return
     S.page().seen["hash"] = h
-    notes = S.open_link(h.lstrip("#"))
+    notes = O.open_link(h.lstrip("#"))
     S.page().notices = [f"The link's {n}" for n in notes]
     st.rerun(scope="app")
 

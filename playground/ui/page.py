@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from . import session as S
+from . import widgets as W
 from ..core.config import Config
 from .controls import data_column, hidden, top_bar
 from .files import files_section, share_section
@@ -37,15 +38,15 @@ def main() -> None:
     S.write_url(cfg)  # before any widget: a run that makes a new widget delays a later write
     _messages()
     _intro()
-    names = [k for k in S.TAB_LABELS if k == "play" or not (hidden(cfg, k) or cfg.lesson_lock)]
+    names = [k for k in W.TAB_LABELS if k == "play" or not (hidden(cfg, k) or cfg.lesson_lock)]
     if names == ["play"]:
         playground_tab(cfg, t)
     else:
         default = S.shown("w_tab")
-        tabs = dict(zip(names, st.tabs([S.TAB_LABELS[k] for k in names], on_change="rerun",
+        tabs = dict(zip(names, st.tabs([W.TAB_LABELS[k] for k in names], on_change="rerun",
                                        key=S.widget_key("w_tab"),
-                                       default=default if default in [S.TAB_LABELS[k] for k in names]
-                                       else S.TAB_LABELS["play"])))
+                                       default=default if default in [W.TAB_LABELS[k] for k in names]
+                                       else W.TAB_LABELS["play"])))
         if tabs["play"].open is not False:
             with tabs["play"]:
                 playground_tab(cfg, t)

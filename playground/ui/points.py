@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from . import session as S
+from . import widgets as W
 from ..core import edits as E
 from ..core.config import Config
 from ..io.data_csv import dataset_to_csv
@@ -21,10 +22,10 @@ def point_tools(cfg: Config, t) -> None:
     e = E.decode(cfg.edits)[0] or E.NONE
     with st.container(key="pg_points"):
         cols = st.columns([2.2, 2.2, 1.6, 1.2, 1.2], vertical_alignment="bottom")
-        cols[0].segmented_control("Click on the plot", list(S.TOOLS), format_func=S.TOOLS.get, required=True,
+        cols[0].segmented_control("Click on the plot", list(W.TOOLS), format_func=W.TOOLS.get, required=True,
                                   **S.w("pg_tool", param="default"), help=HELP["point_tool"])
         if t.problem == "regression":
-            cols[1].select_slider("Value of a new point", S.TOOL_TARGETS, **S.w("pg_tool_target"),
+            cols[1].select_slider("Value of a new point", W.TOOL_TARGETS, **S.w("pg_tool_target"),
                                   help=HELP["point_target"])
         else:
             k = int(t.data.n_classes)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from . import session as S
+from . import opening as O
 from ..core.config import Config, to_query
 from ..core.runlog import MAX_PINS, MAX_ROWS, Row, RunLog
 from ..io.runlog_csv import runlog_csv
@@ -136,7 +137,7 @@ def _open_row(log: RunLog) -> None:
     if row.current:
         S.page().flash = f"Run {row.n} is the run on the page now."
         return
-    notes = S.open_link(row.query)
+    notes = O.open_link(row.query)
     S.page().notices = [f"Run {row.n}'s link's {note}" for note in notes]
     extra = (" Its uploaded data is not in the link: this is the generated data set."
              if row.note.startswith("your data") else "")

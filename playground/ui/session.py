@@ -16,34 +16,18 @@ import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from ..core.config import (ACTIVATION_NAMES, CLASSIFICATION_COSTS, FEATURE_NAMES, LR_BOUNDS, MAX_LAYERS,
-                     MAX_NEURONS, REGRESSION_COSTS, Config, check_value,
-                     parse_query, safe_echo, to_params, validate)
-from ..core.config import DEFAULT
-from ..core.settings import SETTINGS, bounds, keys_that, label
-from ..core.datasets import DataError
-from ..io.data_csv import read_csv
-from ..io.model_file import ModelError, load_model
-from ..core.train import DATA_KEYS, USER_SCALE, Trainer, change_kind, user_dataset
-from .lesson_state import LessonState
 from ..core import edits as E
 from ..core.branch import branch as branch_run, ghost as branch_ghost
+from ..core.config import DEFAULT, LR_BOUNDS, Config, parse_query, safe_echo, to_params, validate
+from ..core.datasets import DataError
+from ..core.train import DATA_KEYS, Trainer, change_kind
+from .lesson_state import LessonState
+from .widgets import LR_CHOICES, PREFS, apply_widgets, check, clamped, to_widgets
 
-LR_CHOICES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-REG_RATE_CHOICES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-TAB_LABELS = {"play": "Playground", "lab": "Depth Lab", "lessons": "Lessons"}
-MIXED = "per layer"
-DISPLAY_KEYS = keys_that("display")
-# Settings whose widget is drawn by a function of its own (a list of names, a row of layers, the
-# Depth Lab's panel, the classroom link's multiselect).
-COMPOSITE = ("features", "layers", "activation", "hide")
-# config field -> widget key, for widgets that show the field's value as is
-SIMPLE = {name: f"w_{name}" for name, s in SETTINGS.items()
-          if s.label and name not in COMPOSITE and not name.startswith("lab_")}
 ss = st.session_state
 
 
@@ -276,61 +260,7 @@ def has_widget(key: str) -> bool:
     return key in ss
 
 
-# ---------------------------------------------------------------- config <-> widgets
-def to_widgets(cfg: Config) -> dict[str, Any]:
-    """The value every widget shows for this config."""
-    out = {key: getattr(cfg, name) for name, key in SIMPLE.items()}
-    out["w_problem"] = cfg.problem
-    out["w_features"] = list(cfg.features)
-    out["w_depth"] = len(cfg.layers)
-    acts = cfg.layer_activations()
-    out["w_activation"] = cfg.activation[0] if len(set(cfg.activation)) == 1 else MIXED
-    for i, n in enumerate(cfg.layers):
-        out[f"w_width_{i}"] = n
-        out[f"w_act_{i}"] = acts[i]
-    out["w_tab"] = TAB_LABELS[cfg.tab]
-    return out
-
-
-def apply_widgets(cfg: Config, changed: dict[str, Any]) -> Config:
-    """cfg with the changed widget values applied (keys as in `to_widgets`)."""
-    ch: dict[str, Any] = {}
-    for name, key in SIMPLE.items():
-        if key in changed and changed[key] is not None:
-            ch[name] = changed[key]
-    problem = changed.get("w_problem")
-    if problem and problem != cfg.problem and "dataset" not in ch:
-        ch["dataset"] = "reg-plane" if problem == "regression" else "circle"
-    if "w_features" in changed and changed["w_features"]:
-        ch["features"] = tuple(f for f in FEATURE_NAMES if f in changed["w_features"])
-    layers, acts = list(cfg.layers), list(cfg.layer_activations())
-    for i in range(len(layers)):
-        v = changed.get(f"w_width_{i}")
-        if v is not None:
-            layers[i] = int(min(MAX_NEURONS, max(1, v)))
-        a = changed.get(f"w_act_{i}")
-        if a in ACTIVATION_NAMES:
-            acts[i] = a
-    depth = changed.get("w_depth")
-    if depth is not None and depth != len(layers):
-        depth = int(min(MAX_LAYERS, max(0, depth)))
-        grow = depth - len(layers)
-        layers = layers[:depth] + [layers[-1] if layers else 4] * max(0, grow)
-        acts = acts[:depth] + [acts[-1] if acts else cfg.activation[0]] * max(0, grow)
-    ch["layers"] = tuple(layers)
-    ch["activation"] = tuple(acts) if len(set(acts)) > 1 else (acts[0] if acts else cfg.activation[0],)
-    if changed.get("w_activation") in ACTIVATION_NAMES:
-        ch["activation"] = (changed["w_activation"],)
-    if changed.get("w_tab") in TAB_LABELS.values():
-        ch["tab"] = next(k for k, v in TAB_LABELS.items() if v == changed["w_tab"])
-    new = cfg.replace(**ch)
-    if new.dataset != cfg.dataset and new.problem != cfg.problem:
-        allowed = REGRESSION_COSTS if new.problem == "regression" else CLASSIFICATION_COSTS
-        if new.cost not in allowed:
-            new = new.replace(cost="squared")
-    return validate(new)[0]
-
-
+# ---------------------------------------------------------------- the settings
 def set_config(cfg: Config) -> None:
     """Replace the page's config (from a callback, or before any widget is drawn). Widgets
     whose value this changes get a new key in `sync` (see `widget_key`). New data settings
@@ -342,11 +272,6 @@ def set_config(cfg: Config) -> None:
 
 
 # ---------------------------------------------------------------- widget keys and values
-# Page preferences that are not part of a run's settings (not in the link).
-PREFS = {"pg_speed": "fast", "pg_view": "small", "pg_inside": "off", "pg_loss": "linear",
-         "pg_tool": "off", "pg_tool_class": "1", "pg_tool_target": "1", "pg_tool_set": "train"}
-
-
 def widget_key(base: str) -> str:
     """The key a widget has in this run: `base`, or `base__N` once the page has changed the
     widget's value N times from outside the widget (a link, a button, a value refused).
@@ -367,67 +292,6 @@ def shown(base: str) -> Any:
 
 def _targets(cfg: Config) -> dict[str, Any]:
     return {**to_widgets(cfg), **{k: page().prefs[k] for k in PREFS}}
-
-
-def _check(base: str, value: Any, cfg: Config) -> bool:
-    """Whether a value the browser sent for widget `base` is one the widget can hold (a crafted
-    websocket message can send anything)."""
-    if base in PREFS:
-        return value in PREF_CHOICES[base]
-    if base.startswith("w_act_"):
-        return value in ACTIVATION_NAMES
-    if base.startswith("w_width_"):
-        return _whole(value, 1, MAX_NEURONS)
-    if base == "w_depth":
-        return _whole(value, 0, MAX_LAYERS)
-    if base == "w_problem":
-        return value in ("classification", "regression")
-    if base == "w_activation":
-        return value in ACTIVATION_NAMES or value == MIXED
-    if base == "w_features":
-        return isinstance(value, list) and all(f in FEATURE_NAMES for f in value)
-    if base == "w_tab":
-        return value in TAB_LABELS.values()
-    return check_value(base[2:], value)[0]
-
-
-# Number boxes have no bounds in the browser (it would keep an out-of-range entry on screen
-# and never send it): the page clamps what is typed to these and says so.
-NUMBER_BOUNDS = {"w_batch": (label("batch"), *bounds("batch")),
-                 "w_seed": (label("seed"), *bounds("seed")),
-                 "w_depth": (label("layers"), 0, MAX_LAYERS),
-                 "w_patience": (label("patience"), *bounds("patience"))}
-
-
-def _clamped(base: str, v: Any) -> Any:
-    if base.startswith("w_width_"):
-        what, lo, hi = f"Layer {int(base[8:]) + 1}", 1, MAX_NEURONS
-    elif base in NUMBER_BOUNDS:
-        what, lo, hi = NUMBER_BOUNDS[base]
-    else:
-        return v
-    if not isinstance(v, (int, float)) or isinstance(v, bool) or v != v or lo <= v <= hi:
-        return v
-    page().flash = f"{what}: {v:g} is out of range ({lo:,} to {hi:,}); using {min(max(v, lo), hi):,}."
-    return type(v)(min(max(v, lo), hi))
-
-
-def _whole(v: Any, lo: int, hi: int) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and lo <= v <= hi \
-        and float(v).is_integer()
-
-
-SPEEDS = {"slow": 30, "TFP": 60, "fast": 400, "max": 3000}   # epochs per second while playing
-VIEW_HEIGHTS = {"small": 400, "medium": 520, "large": 640}   # pixels of the live view
-# See inside's views (ui/inside.py draws them): name -> the chooser's label
-INSIDE_VIEWS = {"off": "Off", "step": "Backpropagation, step by step", "layers": "What each layer sees",
-                "surface": "Loss surface", "weights": "All weights", "scores": "How right is it?"}
-LOSS_AXES = ("linear", "log", "recent")                             # the loss chart's y axis
-TOOLS = {"off": "Off", "add": "Add points", "erase": "Erase"}       # the point tools (ui/points.py)
-TOOL_TARGETS = ("-1", "-0.5", "0", "0.5", "1")                       # the values a click adds (regression)
-PREF_CHOICES = {"pg_speed": tuple(SPEEDS), "pg_view": tuple(VIEW_HEIGHTS), "pg_inside": tuple(INSIDE_VIEWS),
-                "pg_loss": LOSS_AXES, "pg_tool": tuple(TOOLS), "pg_tool_class": tuple("01234"),
-                "pg_tool_target": TOOL_TARGETS, "pg_tool_set": ("train", "test")}
 
 
 def locked(fn):
@@ -480,8 +344,13 @@ def sync() -> Config:
     init_session()
     cfg, before = page().cfg, page().shown
     sent = {b: ss[widget_key(b)] for b in before if widget_key(b) in ss}
-    changed = {b: _clamped(b, v) for b, v in sent.items() if v != before[b]}
-    changed = {b: v for b, v in changed.items() if v != before[b] and _check(b, v, cfg)}
+    changed = {}
+    for b, v in sent.items():
+        if v != before[b]:
+            changed[b], said = clamped(b, v)
+            if said:
+                page().flash = said
+    changed = {b: v for b, v in changed.items() if v != before[b] and check(b, v)}
     prefs = {b: changed.pop(b) for b in PREFS if b in changed}
     page().prefs.update(prefs)
     if changed:
@@ -510,7 +379,7 @@ def write_url(cfg: Config, force: bool = False) -> None:
 
 
 # ---------------------------------------------------------------- the run
-def _new_trainer(cfg: Config, data=None) -> Trainer:
+def new_trainer(cfg: Config, data=None) -> Trainer:
     """A new run; point edits that do not fit its data (a hand-made link) are dropped and
     said, the rest of the link kept."""
     try:
@@ -532,14 +401,14 @@ def ensure_trainer(cfg: Config) -> Trainer:
     """Keep the run in step with cfg by the one reset rule (`change_kind`)."""
     t = page().trainer
     if t is None:
-        t = page().trainer = _new_trainer(cfg)
+        t = page().trainer = new_trainer(cfg)
         return t
     kind = change_kind(t.cfg, cfg)
     if kind == "data":
         page().user_data = None
-        t = _new_trainer(cfg)
+        t = new_trainer(cfg)
     elif kind == "model":
-        t = _new_trainer(cfg, data=t.base_data)
+        t = new_trainer(cfg, data=t.base_data)
     elif kind == "points":  # a link's or the back button's other edits: the run goes on
         try:
             t.set_edits(cfg)
@@ -646,86 +515,7 @@ def continue_run() -> None:
     set_playing(not t.diverged)
 
 
-def keep_display(new: Config, current: Config) -> Config:
-    return new.replace(**{k: getattr(current, k) for k in DISPLAY_KEYS})
-
-
-# ---------------------------------------------------------------- links and files
-def open_link(text: str) -> list[str]:
-    """Apply a pasted link (ours or TensorFlow Playground's); return its notices. A lesson link
-    opens the lesson as the address bar would (`LessonState.from_link`)."""
-    cfg, notes = parse_query(text)
-    query = str(text).split("?", 1)[1] if "?" in str(text) else str(text)
-    keys = {k for k, _ in parse_qsl(query.split("#", 1)[0], keep_blank_values=True)}
-    cfg, notes = page().lessons.from_link(cfg, keys, notes)
-    current = page().cfg
-    hide = tuple(dict.fromkeys(current.hide + (cfg.hide if cfg.lesson else ())))
-    set_config(cfg.replace(hide=hide, tab="play" if cfg.lesson else current.tab))
-    set_playing(False)
-    return notes
-
-
-def model_run(data: bytes, current: Config) -> tuple[Config, Trainer, list[str]]:
-    """A model file → (its config, a run continuing from its weights, notices about settings
-    of its link that could not be read). Raises ModelError;
-    nothing is changed until both succeed."""
-    model = load_model(data)
-    cfg = keep_display(model.config, current)
-    t = _new_trainer(cfg)
-    t.load_model(model)
-    return cfg, t, list(model.notes)
-
-
-def data_run(data: bytes, current: Config) -> tuple[Config, Trainer, Any]:
-    """An uploaded data CSV → (config, run on that data, the raw dataset). Raises DataError."""
-    raw = read_csv(data, problem=current.problem)  # the problem type chosen on the page
-    cfg = current
-    allowed = REGRESSION_COSTS if raw.kind == "regression" else CLASSIFICATION_COSTS
-    if cfg.cost not in allowed:
-        cfg = cfg.replace(cost="squared")
-    t = _new_trainer(cfg, data=user_dataset(raw, cfg))
-    return cfg, t, raw
-
-
-def accept_upload(kind: str, key: str) -> None:
-    """Callback of the model / data uploaders."""
-    f = ss.get(key)
-    if f is not None:
-        apply_upload(kind, f.name, f.getvalue())
-
-
-@locked
-def apply_upload(kind: str, filename: str, data: bytes) -> bool:
-    """Load a model or data file into the page, or explain in one sentence why not; a bad
-    file changes nothing. The outcome is left in page().upload_msg (the file's name is
-    user text: only its safe echo is shown)."""
-    name = safe_echo(filename, 60)
-    try:
-        if kind == "model":
-            cfg, t, notes = model_run(data, page().cfg)
-            msg = f"Loaded the model from {name} (epoch {t.epoch})."
-            if notes:
-                msg += " Settings of the file that could not be read use their defaults: " + \
-                    "; ".join(notes) + "."
-        else:
-            cfg, t, raw = data_run(data, page().cfg)
-            msg = (f"Training on {name}: {len(raw.y_train)} points ({raw.kind}). Inputs are "
-                   f"standardized (mean 0, standard deviation {USER_SCALE:g}) to fill the plane. "
-                   "The share link does not contain your data.")
-    except (ModelError, DataError) as e:
-        page().upload_msg = ("error", f"{name}: {e}")
-        return False
-    set_config(cfg)
-    page().trainer = t
-    page().forget_time()
-    page().user_data = name if kind == "data" else None
-    set_playing(False)
-    page().sel = None
-    page().upload_msg = ("success", msg)
-    page().upload_n = page().upload_n + 1  # a fresh, empty uploader
-    return True
-
-
+# ---------------------------------------------------------------- one weight or bias
 def _parameter(sel: str) -> tuple[int, int, int]:
     """'w:L:j:i' or 'b:L:j' → (index into net.W, row, column; −1 = the bias)."""
     parts = sel.split(":")
