@@ -179,7 +179,7 @@ def test_a_closed_tab_stops_the_training_within_a_second(server, new_page):
     proc, url = server
     cpu = lambda: cpu_seconds([proc])  # noqa: E731
     settle(cpu)
-    page = open_app(new_page(), url)
+    page = open_app(new_page(fresh=True), url)  # (closed below)
     wait_channel(page, "open")
     play(page)
     frames_grow(page, 20)

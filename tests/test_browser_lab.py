@@ -114,7 +114,7 @@ def test_stop_ends_the_sweeps_worker_processes_within_a_second(lab_server, new_p
     server, url = lab_server
     # 4 runs of 10-25 s of a core each (depths 4 and 8 × 2 seeds, width 32, batch 1):
     # about 56 CPU-seconds, inside the default budget
-    page = open_lab(new_page(), url, "lab_depths=4,8&lab_width=32&lab_seeds=2&lab_epochs=1000"
+    page = open_lab(new_page(fresh=True), url, "lab_depths=4,8&lab_width=32&lab_seeds=2&lab_epochs=1000"
                                      "&batch=1")
     click(page, "lab_run")
     wait_cpu(lambda: workers(server), 1.0)  # the workers are training
@@ -136,7 +136,7 @@ def test_stop_ends_the_sweeps_worker_processes_within_a_second(lab_server, new_p
 
 def test_closing_the_tab_ends_the_sweeps_worker_processes(lab_server, new_page):
     server, url = lab_server
-    page = open_lab(new_page(), url, "lab_depths=4,8&lab_width=32&lab_seeds=2&lab_epochs=1000"
+    page = open_lab(new_page(fresh=True), url, "lab_depths=4,8&lab_width=32&lab_seeds=2&lab_epochs=1000"
                                      "&batch=1")
     click(page, "lab_run")
     wait_cpu(lambda: workers(server), 1.0)
@@ -194,7 +194,7 @@ def test_closing_the_tab_ends_even_the_largest_ab_run(unlimited_server, new_page
     CPU-minutes, allowed without a budget; each of its 50 drawing chunks is 100 epochs, ~15
     CPU-seconds. A closed tab ends it within the epoch, not at the end of the chunk."""
     server, url = unlimited_server
-    page = new_page()
+    page = new_page(fresh=True)  # (closed below)
     start_ab(server, page, url, "layers=32,32,32,32,32,32,32,32&points=2000&batch=1", 5000,
              "Training A and B")
     assert not page.locator(".st-key-lab_ab_run button:visible").first.is_disabled()

@@ -177,7 +177,7 @@ def test_share_link_reproduces_settings_and_run(app_url, new_page, artifacts):
 def test_the_share_box_copies_its_link_and_loads_no_code_highlighter(app_url, new_page):
     """The share link was an st.code, whose 1.5 MB syntax highlighter every page load fetched
     and ran (about a second of browser CPU). Its own small box shows the link and copies it."""
-    page = new_page()
+    page = new_page(fresh=True)  # an empty cache fetches every script the page needs
     scripts: list[str] = []
     page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)

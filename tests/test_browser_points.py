@@ -88,7 +88,7 @@ def test_click_points_in_while_playing_then_erase_and_share(app_url, new_page, a
     assert re.search(r"[?&]edits=[A-Za-z0-9_-]+", link), link
     shown = _points(page)
 
-    fresh = new_page(1440, 900)
+    fresh = new_page(1440, 900, fresh=True)
     fresh.goto(link)
     wait_loaded(fresh)
     assert _points(fresh) == shown  # the same points, every coordinate

@@ -57,7 +57,7 @@ def server(browser, artifacts):
 def open_app(page, url: str, query: str = ""):
     """Load the page and wait until its whole script has run (the share link is drawn last).
     Requests off the loopback are refused."""
-    page.context.route(NOT_LOOPBACK, lambda route: route.abort())
+    page.route(NOT_LOOPBACK, lambda route: route.abort())
     page.goto(f"{url}/{'?' + query if query else ''}")
     wait_loaded(page)
     page.locator("[data-pg-link]").first.wait_for(timeout=LOAD_TIMEOUT)

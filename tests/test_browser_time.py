@@ -89,7 +89,7 @@ def test_scrub_back_and_forth_then_branch_and_share(app_url, new_page, artifacts
     after = step(page, 2, idle=True)
     assert after == 5
 
-    fresh = new_page(1440, 900)
+    fresh = new_page(1440, 900, fresh=True)
     fresh.goto(link)
     wait_loaded(fresh)
     assert _shown(fresh)[:3] == [3, None, at3[2]]    # the link replays the run to epoch 3
