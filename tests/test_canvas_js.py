@@ -234,6 +234,19 @@ def _mount(page, data, width=900):
     return page.evaluate("() => window.__calls")
 
 
+def test_a_view_without_the_rest_of_its_page_asks_for_the_whole_page(browser):
+    """The view asks for the rest of the page (ui/page._rest_of_page) once a second while the
+    page's hidden wake button is missing; its report must say so (`rerun`), or the page takes
+    it for a channel that connected and draws nothing (the harness page has no wake button)."""
+    page = _page(browser)
+    t = Trainer(Config(seed=4))
+    _mount(page, {"spec": frame_spec(t), "points": points_spec(t, show_test=False), "opts": {"height": 420}})
+    page.wait_for_function("() => window.__calls.some(([k]) => k === 'channel')", timeout=10_000)
+    reports = [v for k, v in page.evaluate("() => window.__calls") if k == "channel"]
+    assert reports and all(r["rerun"] is True for r in reports), reports
+    page.close()
+
+
 def test_component_protocol_and_dpr(browser):
     page = _page(browser, scale=2)
     t = Trainer(Config(seed=3))

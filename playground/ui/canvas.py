@@ -89,10 +89,11 @@ def _clean_toggle(v) -> dict | None:
 
 
 def _clean_channel(v) -> dict | None:
-    """{"ok": bool, "n": int, "stopped": bool}: what the view's channel last reported."""
+    """{"ok": bool, "n": int, "stopped": bool, "rerun": bool}: what the view's channel last
+    reported (`rerun`: the view asks for the whole page)."""
     if not isinstance(v, dict) or not isinstance(v.get("ok"), bool) or type(v.get("n")) is not int:
         return None
-    return {"ok": v["ok"], "n": v["n"], "stopped": v.get("stopped") is True}
+    return {"ok": v["ok"], "n": v["n"], "stopped": v.get("stopped") is True, "rerun": v.get("rerun") is True}
 
 
 def _clean_hash(v) -> str | None:
@@ -185,7 +186,7 @@ def live_view_state(spec: dict, points: dict | None, *, key: str, height: int = 
     wording) from the weight state it paints; ``status_help`` is its tooltip. ``channel``:
     ``{"url", "token"}`` of the session's live channel (ui/channel.py), or None; the view
     reports it as ``channel``: ``{"ok": connected or not, "n": a counter, "stopped": the run
-    stopped on the channel}``. ``inside``: ``canvas_spec.inside_spec(trace, step)`` while the
+    stopped on the channel, "rerun": the view wants the whole page run again}``. ``inside``: ``canvas_spec.inside_spec(trace, step)`` while the
     "See inside" step-through is open: the chosen points are ringed on the boundary, the
     diagram prints the step's numbers and its tooltips say them; None: the view as ever.
     """

@@ -220,14 +220,18 @@ def _edit(ops: list[dict] | None) -> None:
 
 
 def _channel_report(report: dict | None) -> None:
-    """The view says its channel connected, failed or stopped the run (it diverged): the
-    whole page runs again, so the fragment ticks or not and the notice shows."""
+    """The view says its channel connected, failed or stopped the run (it diverged), or asks
+    for the whole page (`rerun`): the whole page runs again, so the fragment ticks or not,
+    the notice shows, and a page whose run was cut short gets its rest. (Seen under load: a
+    full run cut short by a fragment's run left the page without its last elements, the
+    hidden wake button among them, and the view's asks for the rest, made to this fragment,
+    were taken for a channel that connected while paused: the page stayed so.)"""
     n = report.get("n") if report else None
     if n is None or n == S.page().seen.get("channel"):
         return
     S.page().seen["channel"] = n
     S.page().channel_ok = report["ok"]
-    if report["ok"] and not report["stopped"] and not S.playing():
+    if report["ok"] and not report["stopped"] and not report.get("rerun") and not S.playing():
         return  # connected while paused: nothing on the page changes (the next Play uses it)
     st.rerun(scope="app")
 

@@ -11,13 +11,15 @@ let channelReports = 0, runClicks = 0, runBarOwner = null, timeStale = false;
 const RUN_KEYS = { pg_play: "play", pg_pause: "pause", pg_step: "step", pg_step_p: "step",
                    pg_reset: "reset", pg_reset_p: "reset" };
 
-/** Report the channel's state to the page ({ok, n, stopped}): the page reruns on each new n.
-    A report that says what the last one said is not sent (no rerun storms). */
+/** Report the channel's state to the page ({ok, n, stopped, rerun}): the page reruns on each
+    new n (`rerun`: the whole page, even when nothing about the channel changed, for a page
+    that lacks its rest). A report that says what the last one said is not sent (no rerun
+    storms). */
 function channelReport(inst, ok, stopped = false, rerun = false) {
   if (!stopped && !rerun && inst.chanOk === ok) return;
   inst.chanOk = ok;
   channelReports = Math.max(channelReports + 1, Date.now());
-  inst.setState("channel", { ok, n: channelReports, stopped });
+  inst.setState("channel", { ok, n: channelReports, stopped, rerun });
 }
 
 /** Have the whole page run again: a click on the page's hidden wake button (ui/page.py)
