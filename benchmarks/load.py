@@ -21,7 +21,8 @@ think time between clicks. Measured:
 
 Targets on a 2-core machine (server and all 20 browsers together): 100 % isolated,
 p95 click < 0.5 s, server RSS < 1 GB. Loopback only (any other address is blocked in the
-browsers); stops itself (the browser part within --timeout, default 150 s; about 2.5 min in all).
+browsers); stops itself (the browser part within --timeout, default 90 s + 8 s a session + the
+load phase; about 3 min in all for 20 sessions on a quiet machine).
 Exit code 0 when the run completes (with --check: only when every target is met), 1 when it
 does not (or a target is missed under --check), 2 when it cannot run (no Chromium/Playwright).
 
@@ -264,7 +265,8 @@ def main(argv=None) -> int:
                     metavar="CPUS", help="keep this benchmark's Chromium on these CPUs, e.g. 1")
     ap.add_argument("--open-parallel", type=int, default=4, help="pages loading at once")
     ap.add_argument("--settle", type=float, default=5.0, help="seconds after closing before 'after' RSS")
-    ap.add_argument("--timeout", type=float, default=150.0, help="hard stop for the browser part")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="hard stop for the browser part (default: 90 s + 8 s a session + --seconds)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--screenshots", action="store_true", help="save two pages to tests/artifacts/")
     ap.add_argument("--json", action="store_true")
@@ -289,6 +291,8 @@ def main(argv=None) -> int:
         result["rss_before"] = sampler.read()[1]
         sampler.start()
         try:
+            if args.timeout is None:  # pages open 4 at a time, ~5 s each alone, 30 s under load
+                args.timeout = 90.0 + 8.0 * args.sessions + args.seconds
             asyncio.run(asyncio.wait_for(run(args, url, sampler, result), args.timeout))
         except (asyncio.TimeoutError, TimeoutError):
             failed = f"stopped after the {args.timeout:g} s time limit"
