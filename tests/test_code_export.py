@@ -138,6 +138,16 @@ def test_numpy_script_repeats_the_run(i, numpy_results):
     same(got, t.summary(), 1e-12)
 
 
+def test_every_dataset_is_written_out_and_checked_by_a_repeat():
+    """The scripts restate core/datasets.py (a script stands alone): each dataset has its
+    template, and each is among the runs the NumPy script must repeat bit for bit, so a
+    change on one side that the other lacks fails a test."""
+    from playground.core.config import DATASET_NAMES, parse_query
+    from playground.io.code_templates import DATASETS
+    assert sorted(DATASETS) == sorted(DATASET_NAMES)
+    assert {parse_query(q)[0].dataset for q, _ in NUMPY_RUNS} == set(DATASET_NAMES)
+
+
 def test_early_stopping_is_in_the_script(numpy_results):
     i = [q for q, _ in NUMPY_RUNS].index("patience=3&lr=0.3&label_noise=30&layers=8,8")
     t = Trainer(config(NUMPY_RUNS[i][0]))
