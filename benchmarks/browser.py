@@ -163,7 +163,7 @@ def measure(browser, url: str, query: str, seconds: float, width: int, height: i
     b_cpu = (cpu_seconds(_browsers()) - b0) / cwall
     s_cpu = (cpu_seconds([server]) - s0) / cwall if server else None
     quiet_paints = (page.evaluate("() => PlaygroundCanvas.stats.paints") - p0) / cwall
-    heat = page.evaluate("() => { const c = window.__pg.heat; return c ? [c.width, Math.round(c.getBoundingClientRect().left)] : [440, 800]; }")
+    heat = page.evaluate("() => { const c = window.__pg.heat; return c ? [c.width, Math.round(c.getBoundingClientRect().left)] : null; }")
     extra = page.evaluate("() => { const C = globalThis.PlaygroundCanvas, P = performance.getEntriesByName('first-contentful-paint');"
                           " return {mode: C && C.stats.channel === 'open' ? 'channel' : 'fragment',"
                           " clags: C ? C.stats.channelLags.slice() : [], fcp: P.length ? P[0].startTime : null}; }")
@@ -246,8 +246,8 @@ def main(argv=None) -> int:
                     r = measure(browser, url, args.query, args.seconds, args.width, args.height,
                                 psutil.Process(proc.pid))
                     results[name].append(r)
-                if not args.no_floor:  # after this round's runs of the app, in the same browser
-                    last = results[variants[0][0]][-1]
+                last = results[variants[0][0]][-1]
+                if not args.no_floor and last["heat"]:  # after this round's runs, same browser
                     last.update(measure_floor(browser, args.seconds, args.width, args.height, *last["heat"]))
             browser.close()
     finally:
