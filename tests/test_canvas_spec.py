@@ -470,3 +470,42 @@ st.write(f"pick={state['pick']}")
 
 def test_live_view_state_takes_an_inside_overlay_in_apptest():
     run_app(APP_INSIDE, "pick=None")
+
+
+class _Clock:
+    """time.perf_counter for ui/live: returns the times given, then the last one forever."""
+    def __init__(self, *times):
+        self.times = list(times)
+
+    def perf_counter(self):
+        return self.times.pop(0) if len(self.times) > 1 else self.times[0]
+
+
+def test_epochs_a_slow_tick_could_not_train_are_owed_to_the_next(monkeypatch):
+    """600 epochs/s at 0.02 s ticks is 12 epochs a tick. A tick whose budget runs out after 10
+    owes the other 2: two ticks train 24 epochs, the Speed menu's rate (it lost them before)."""
+    from playground.ui import live as ui_live
+    from playground.ui.session import Page
+    t, page = trainer(), Page()
+    # tick 1 starts at 0.0 and reads 0.013 after its first 10 epochs: over its budget (0.6 of
+    # the tick, 0.012); tick 2 starts at 0.02 and stays within its own
+    monkeypatch.setattr(ui_live, "time", _Clock(0.0, 0.013, 0.02, 0.021))
+    assert ui_live.train_chunk(t, 600.0, 0.02, page=page) == 10
+    assert ui_live.train_chunk(t, 600.0, 0.02, page=page) == 14
+    assert t.epoch == 24
+    # what is owed is bounded: a machine that never keeps up owes at most CATCH_UP s of epochs
+    monkeypatch.setattr(ui_live, "time", _Clock(1.02, 9.0))
+    assert ui_live.train_chunk(t, 600.0, 0.02, page=page) == 10
+    assert page.carry <= 600.0 * ui_live.CATCH_UP
+
+
+def test_play_after_a_pause_owes_no_epochs_for_the_pause():
+    from playground.ui.session import Page
+    page = Page()
+    page.trainer = trainer()
+    page.last_tick, page.carry = 5.0, 3.0
+    page.play()
+    assert page.playing and page.last_tick is None and page.carry == 0.0
+    page.last_tick, page.carry = 6.0, 0.5
+    page.play()  # Play while playing: the clock runs on
+    assert (page.last_tick, page.carry) == (6.0, 0.5)

@@ -35,6 +35,7 @@ CANVAS_TICK = float(os.environ.get("PG_TICK", 0.05))
 PLOTLY_TICK = 0.2       # ... with plotly figures (each redraw costs the browser ~100 ms)
 TRAIN_BUDGET = 0.6      # at most this share of a tick is spent training
 MAX_CHUNK = 5000
+CATCH_UP = 0.25         # epochs a slow tick could not train are owed, up to this many seconds' worth
 SNAPSHOTS = 3           # weight states per tick for the browser to play back (the last = now)
 
 
@@ -52,12 +53,12 @@ def canvas_api():
 
 
 def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None, share: float = 1.0) -> int:
-    """Train for this tick: `speed` epochs per second of wall time since the last tick (the
-    fractional remainder carries over), within a time budget. Returns epochs trained.
-    With `on_slice`, the chunk is trained in up to SNAPSHOTS even slices and on_slice() is
-    called after each one but the last (the caller records the weights there). `page`: the
-    page state holding the tick clock (this session's by default). `share`: the part of the
-    time budget this session may use (the live channel shares the server's training time
+    """Train for this tick: `speed` epochs per second of wall time since the last tick (what
+    is left undone carries over, at most CATCH_UP seconds' worth), within a time budget.
+    Returns epochs trained. With `on_slice`, the chunk is trained in up to SNAPSHOTS even
+    slices and on_slice() is called after each one but the last (the caller records the
+    weights there). `page`: the page state holding the tick clock (this session's by
+    default). `share`: the part of the time budget this session may use (the live channel shares the server's training time
     between the sessions playing, ui/channel.fair_share)."""
     p = S.page() if page is None else page
     now = time.perf_counter()
@@ -66,7 +67,6 @@ def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None,
     p.last_tick = now
     want = p.carry + speed * dt
     n = min(MAX_CHUNK, int(want))
-    p.carry = min(want - n, 1.0)
     done, budget = 0, now + TRAIN_BUDGET * max(dt, tick) * min(max(share, 0.05), 1.0)
     marks = sorted({round(n * k / SNAPSHOTS) for k in range(1, SNAPSHOTS)} - {0, n}) if on_slice else []
     while done < n and not t.diverged:
@@ -77,6 +77,9 @@ def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None,
                 on_slice()
         if time.perf_counter() > budget:
             break
+    # what this tick could not train (its budget ran out) is owed to the next ones, so the run
+    # keeps the Speed menu's rate whenever the machine can, and never owes more than CATCH_UP s
+    p.carry = min(want - done, max(1.0, speed * CATCH_UP))
     return max(done, 0)
 
 

@@ -65,7 +65,7 @@ class Page:
     # the live view
     renderer: str = "canvas"                             # or "plotly" (the fallback)
     last_tick: float | None = None
-    carry: float = 0.0                                   # fraction of an epoch owed
+    carry: float = 0.0                                   # epochs owed (ui/live.train_chunk)
     canvas_ran: bool = False
     rest_drawn: bool = False                             # the page around the live view (page.py)
     seen: dict[str, Any] = field(default_factory=dict)   # view event -> last one handled
@@ -103,7 +103,10 @@ class Page:
         return True
 
     def set_playing(self, on: bool) -> None:
-        """Play or pause; a playing run wakes the live channel's writer (ui/channel.py)."""
+        """Play or pause; a playing run wakes the live channel's writer (ui/channel.py). Play
+        after a pause starts the training clock anew (the time paused is owed no epochs)."""
+        if on and not self.playing:
+            self.last_tick, self.carry = None, 0.0
         self.playing = bool(on)
         if self.playing and self.channel is not None:
             self.channel.wake()
