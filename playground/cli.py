@@ -141,7 +141,8 @@ def _write(path: str, text: str) -> None:
 
 def _trainer(args, cfg: Config):
     """A fresh run of cfg, on the --data CSV if one is given."""
-    from .core.train import Trainer, user_dataset
+    from .core.train import Trainer
+    from .core.rundata import user_dataset
 
     try:
         data = None

@@ -20,7 +20,8 @@ from playground.views.canvas_spec import (BLUE, CLASS_COLORS, ORANGE, PALETTE, f
                                           points_spec)
 from playground.views.static_code import canvas_css, canvas_js
 from playground.core.config import ACTIVATION_NAMES, FEATURE_NAMES, Config
-from playground.core.train import Trainer, augmented
+from playground.core.train import Trainer
+from playground.core.rundata import augmented
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -52,7 +52,7 @@ def test_export_data_round_trips_bit_identical(tmp_path, capsys):
     run(capsys, "train", "dataset=spiral&noise=30", "--epochs", "0", "--export-data", str(d))
     from playground.core.config import parse_query
     from playground.io.data_csv import read_csv
-    from playground.core.train import build_dataset
+    from playground.core.rundata import build_dataset
     ds = build_dataset(parse_query("dataset=spiral&noise=30")[0])
     back = read_csv(d.read_text())
     assert (back.X_train == ds.X_train).all() and (back.X_test == ds.X_test).all()

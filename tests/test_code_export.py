@@ -15,7 +15,8 @@ import pytest
 from conftest import in_ci
 from playground.cli import main
 from playground.core.config import Config, parse_query
-from playground.core.train import Trainer, user_dataset
+from playground.core.train import Trainer
+from playground.core.rundata import user_dataset
 from playground.io.code_export import _name, _text, follows_settings, numpy_script, torch_script
 from playground.io.data_csv import read_csv
 from playground.io.model_file import load_model, model_json

@@ -295,7 +295,7 @@ def test_the_batch_cap_is_the_generated_training_set_size():
     """`train_points` (the batch cap) and the generator split the same way, including the
     (points, train) pairs where round(n·t/100) and round(n·(t/100)) differ."""
     from playground.core.config import parse_query, train_points, validate
-    from playground.core.train import build_dataset
+    from playground.core.rundata import build_dataset
     for points, train in ((50, 10), (90, 35), (85, 70), (2000, 90)):
         cfg = parse_query(f"points={points}&train={train}&batch=2000")[0]
         assert validate(cfg)[0].batch == train_points(cfg) == len(build_dataset(cfg).X_train)

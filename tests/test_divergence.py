@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from playground.core.config import ACTIVATION_NAMES, DATASET_NAMES, DEFAULT
-from playground.core.train import (MAX_ABS_WEIGHT, STUCK_EPOCHS, STUCK_FACTOR, Trainer,
-                              divergence_message)
+from playground.core.messages import divergence_message
+from playground.core.train import MAX_ABS_WEIGHT, STUCK_EPOCHS, STUCK_FACTOR, Trainer
 
 G = np.linspace(-6, 6, 25)
 GRID = np.stack(np.meshgrid(G, G), -1).reshape(-1, 2)

@@ -6,7 +6,8 @@ import numpy as np
 
 from appkit import page, run
 from playground.core.config import Config, parse_query
-from playground.core.train import Trainer, divergence_message
+from playground.core.train import Trainer
+from playground.core.messages import divergence_message
 
 OVERFIT = Config(dataset="circle", noise=30, train=10, layers=(16, 16), lr=0.1, points=200)
 

@@ -15,7 +15,8 @@ from playground.core.config import Config, parse_query, to_query
 from prockit import cpu_seconds
 from playground.core.grid import grid_points
 from playground.lab.sweep import DASK_ENV, depth_config, resolve_backend, run_ab, run_one, run_sizes, run_sweep
-from playground.core.train import Trainer, build_dataset
+from playground.core.train import Trainer
+from playground.core.rundata import build_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = Config(points=100, lab_width=4)

@@ -26,7 +26,8 @@ import numpy as np
 from .costs import class_scores
 from .datasets import DOMAIN
 from .engine import Net, Workspace
-from .train import MAX_LOSS, augmented
+from .train import MAX_LOSS
+from .rundata import augmented
 
 Array = np.ndarray
 

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import CLASSIFICATION_COSTS, PARSERS, REGRESSION_COSTS, Config
-from .datasets import DataError, Dataset, feature_matrix, make_dataset
+from .config import Config
+from .datasets import Dataset
 from .costs import Head, class_scores, encode_targets, head_for, predict_classes
-from .edits import apply as apply_edits, decode as decode_edits
 from .engine import Net
 from .model import check_fits
 from .optim import OPTIMIZERS, PENALTIES, SCHEDULES, l1_threshold
 from .settings import keys_that
 from .history import DENSE_TAIL, MAX_RECORDS, SERIES, History  # noqa: F401 - re-exported
 from .trail import Trail
+from .rundata import augmented, branch_base, build_dataset, edited_dataset, rngs
 
 # Which settings rebuild what: the one rule the page, CLI and tests share, read from the
 # settings table (each setting declares its `change`).
@@ -54,72 +54,6 @@ GUESS_EPOCHS = 50        # flagged (not stopped): this many epochs no better tha
 GUESS_MARGIN = 0.01      # ... (within 1 % of its loss) and not improving by more than 1 % of it
 LARGE_LABEL = 1e3        # regression labels beyond this make an overflow the data's fault
 EDIT_FACTOR = 100.0      # a hand edit this many times larger than any weight is to blame
-
-
-def rngs(seed: int, init_seed: int = 0) -> tuple[np.random.Generator, np.random.Generator,
-                                                  np.random.Generator]:
-    """(data, weights, batch order) generators from one seed. A nonzero `init_seed` (what
-    Reset draws) gives other starting weights on the same data and batch order."""
-    data, weights, order = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
-    if init_seed:
-        weights = np.random.default_rng(np.random.SeedSequence([seed, init_seed]))
-    return data, weights, order
-
-
-def build_dataset(cfg: Config, rng: np.random.Generator | None = None) -> Dataset:
-    rng = rngs(cfg.seed)[0] if rng is None else rng
-    return make_dataset(cfg.dataset, cfg.points, cfg.noise / 100.0, cfg.classes,
-                        cfg.train / 100.0, cfg.label_noise / 100.0, rng)
-
-
-USER_SCALE = 2.0  # uploaded inputs are standardized to mean 0, standard deviation 2
-
-
-def user_dataset(ds: Dataset, cfg: Config) -> Dataset:
-    """An uploaded dataset made ready to train: split by cfg.train if it has no test rows
-    (seeded), inputs standardized (mean 0, sd USER_SCALE, from the training rows) so they
-    fill the [-6, 6] plane, and the cost checked against the problem."""
-    allowed = REGRESSION_COSTS if ds.kind == "regression" else CLASSIFICATION_COSTS
-    if cfg.cost not in allowed:
-        raise DataError(f"this data is a {ds.kind} problem: choose a cost among {', '.join(allowed)}")
-    X, y = ds.X_train, ds.y_train
-    if len(ds.X_test) == 0:
-        perm = rngs(cfg.seed)[0].permutation(len(X))
-        n_train = min(len(X) - 1, max(1, round(len(X) * cfg.train / 100)))
-        tr, te = perm[:n_train], perm[n_train:]
-        Xtr, ytr, Xte, yte = X[tr], y[tr], X[te], y[te]
-    else:
-        Xtr, ytr, Xte, yte = X, y, ds.X_test, ds.y_test
-    mean, sd = Xtr.mean(axis=0), Xtr.std(axis=0)
-    sd = np.where(sd > 0, sd, 1.0) / USER_SCALE
-    return Dataset((Xtr - mean) / sd, ytr, (Xte - mean) / sd, yte, ds.kind, ds.n_classes, ytr)
-
-
-def branch_base(cfg: Config) -> Config:
-    """The settings of the run a branch left (`branch_at` epochs with `branch_from`'s learning
-    settings); cfg itself, branch keys cleared, for a run that is not a branch."""
-    pairs = dict(p.split(":", 1) for p in cfg.branch_from.split(",") if p) if cfg.branch_at else {}
-    base = {k: PARSERS[k](v) for k, v in pairs.items()}
-    return cfg.replace(branch_at=0, branch_from="", **base)
-
-
-def edited_dataset(base: Dataset, edits: str) -> Dataset:
-    """`base` with the link's point edits applied (core/edits.py); DataError saying why
-    when they cannot be read or do not fit it."""
-    e, why = decode_edits(edits)
-    if e is None:
-        raise DataError(f"The edited points {why}.")
-    try:
-        data = apply_edits(base, e)
-    except ValueError as err:
-        raise DataError(f"The edited points do not fit this data: {err}.") from None
-    return data
-
-
-def augmented(X: np.ndarray, features) -> np.ndarray:
-    """Raw points (n, 2) → feature-major inputs (len(features) + 1, n), last row ones."""
-    F = feature_matrix(X, features)
-    return np.vstack([F.T, np.ones((1, F.shape[0]))])
 
 
 def constant_loss(cost, T: np.ndarray) -> float:
@@ -540,92 +474,3 @@ class Trainer:
             "test_accuracy": None if reg else h.test_acc[-1],
             "diverged": bool(self.stop),
         }
-
-
-# ---------------------------------------------------------------- what the page says
-def parameter_name(t: Trainer, layer: int, row: int, col: int) -> str:
-    """'the bias of neuron 2 of hidden layer 1', 'the weight from x1 to the output', ..."""
-    last, n_in = len(t.net.W) - 1, t.net.W[layer].shape[1] - 1
-
-    def unit(L: int, j: int) -> str:
-        if L < 0:
-            return t.cfg.features[j]
-        if L == last:
-            return "the output" if t.net.W[L].shape[0] == 1 else f"output {j + 1}"
-        return f"neuron {j + 1} of hidden layer {L + 1}"
-
-    if col < 0 or col == n_in:
-        return f"the bias of {unit(layer, row)}"
-    return f"the weight from {unit(layer - 1, col)} to {unit(layer, row)}"
-
-
-def _cause_text(t: Trainer, s: Stop) -> str:
-    lr, opt = t.cfg.lr, t.cfg.optimizer
-    if s.cause == "data":
-        fix = "Rescale the labels (for example to between −1 and 1) and load the data again."
-        if s.at_epoch == s.kept_epoch:
-            return ("This is the data's scale, not the learning rate or the network: labels that "
-                    f"large overflow whatever the settings. {fix}")
-        return (f"The likely cause is the data's scale: the labels reach {t._label_scale():.3g} "
-                f"while the network's outputs start near ±1, so steps at learning rate {lr:g} "
-                f"are huge. {fix}")
-    if s.cause == "edited_weight":
-        layer, row, col, value = s.edit
-        return (f"The likely cause is the value set by hand, not the learning rate: "
-                f"{parameter_name(t, layer, row, col)} was set to {value:.3g}, and training from "
-                "there overflowed.")
-    if s.cause == "empty":
-        return ("Click on the plot to add points, or clear your edits: training starts again "
-                "once there is a training point.")
-    if s.cause == "early_stop":
-        return ("This is early stopping: after that epoch, training only fit the training points "
-                "more closely while the network got worse on points it never saw.")
-    if s.cause == "stuck":
-        return ("The network does worse than always guessing the same output and has stopped "
-                "improving: its output is probably saturated, which steps too large for the "
-                f"learning rate ({lr:g}) usually cause.")
-    if lr >= 0.1 or opt == "sgd":
-        return (f"The learning rate ({lr:g}) is probably too high: each step overshoots the "
-                "bottom of the loss and the next one overshoots further.")
-    return (f"The likely cause is the learning rate ({lr:g}) with the {opt} optimizer: its steps "
-            "grew out of control; a lower learning rate or a smaller network usually helps.")
-
-
-def divergence_message(t: Trainer) -> str:
-    """One paragraph for the page on a stopped run: when the stop was detected, its likely
-    cause and which weights were kept. "" if the run has not stopped."""
-    s = t.stop
-    if s is None:
-        return ""
-    if s.cause == "empty":
-        return f"Training waits: {s.reason}. {_cause_text(t, s)}"
-    before = s.at_epoch == s.kept_epoch
-    head = (f"Training cannot start: {s.reason}." if before and s.cause == "data"
-            else f"Training stopped at epoch {s.at_epoch:,}: {s.reason}.")
-    if before:
-        kept = f"Nothing was trained: the weights of epoch {s.kept_epoch:,} are kept."
-    elif s.cause == "edited_weight":
-        kept = f"The weights from before the edit (epoch {s.kept_epoch:,}) are kept."
-    elif s.cause == "stuck":
-        kept = f"The weights of epoch {s.kept_epoch:,}, the best of this run, are kept."
-    elif s.cause == "early_stop":
-        return f"{head} {_cause_text(t, s)} The weights of epoch {s.kept_epoch:,}, where the test loss was lowest, are back."
-    else:
-        kept = f"The weights of epoch {s.kept_epoch:,}, the last good ones, are kept."
-    return f"{head} {_cause_text(t, s)} {kept} Nothing broken is drawn."
-
-
-def guessing_message(t: Trainer) -> str:
-    """A plain-words note for a run flagged `no_better_than_guessing`, else ""."""
-    if not t.no_better_than_guessing:
-        return ""
-    lr = t.cfg.lr
-    hint = (f"The learning rate ({lr:g}) is probably too high: steps this large keep knocking the "
-            "network back to a flat output. Try a lower one, or press Reset."
-            if lr >= 0.3 else
-            "The network may be too small for this data, or its neurons dead or saturated: try "
-            "more neurons, other features or another activation, or press Reset.")
-    loss = t.history.train_loss[-1]
-    return (f"For the last {GUESS_EPOCHS} epochs the training loss ({loss:.4g}) has been "
-            f"no better than always guessing the same output ({t.baseline:.4g}), and it "
-            f"is not improving: the network is not learning. {hint}")

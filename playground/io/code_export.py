@@ -26,7 +26,8 @@ import numpy as np
 from ..core.config import Config, to_query
 from ..core.settings import (ACTIVATION_NAMES, COST_NAMES, FEATURE_NAMES, INIT_NAMES,
                              OPTIMIZER_NAMES, REG_NAMES, SCHEDULE_NAMES, SETTINGS)
-from ..core.train import Trainer, build_dataset
+from ..core.train import Trainer
+from ..core.rundata import build_dataset
 from . import code_templates as T
 from . import code_templates_np as N
 from . import code_templates_torch as P

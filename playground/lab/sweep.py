@@ -46,7 +46,8 @@ import numpy as np
 
 from ..core.config import MAX_EPOCHS, MAX_NEURONS, MAX_SEED, Config, parse_query, to_query
 from ..core.grid import grid_points
-from ..core.train import Trainer, build_dataset, change_kind
+from ..core.train import Trainer, change_kind
+from ..core.rundata import build_dataset
 from .backends import DASK_ENV, cores, run_dask, run_joblib, stop_probe
 
 BACKENDS = ("auto", "serial", "processes", "dask")

@@ -13,7 +13,7 @@ import streamlit as st
 from . import session as S
 from .widgets import INSIDE_VIEWS
 from ..core import inside as I
-from ..core.train import parameter_name
+from ..core.messages import parameter_name
 
 VIEWS = INSIDE_VIEWS
 MAX_ROWS = 8          # neurons written out in full per layer (the rest in the table)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from . import session as S
 from ..core.spaces import layer_view, loss_slice
-from ..core.train import parameter_name
+from ..core.messages import parameter_name
 from ..views.inside_figures import layer_view_figure, loss_slice_figure
 
 LIVE_EVERY = 0.5       # seconds between redraws of the layer view while the run plays

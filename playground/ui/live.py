@@ -21,7 +21,8 @@ from ..views.figures import (boundary_figure, boundary_values, loss_figure, netw
                       neuron_maps, problem_kind)
 from ..views.canvas_spec import playback_spec, points_spec, scrub_spec, weights_snapshot
 from ..core.config import FEATURE_NAMES
-from ..core.train import Trainer, divergence_message, guessing_message
+from ..core.train import Trainer
+from ..core.messages import divergence_message, guessing_message
 from .canvas import code_acknowledged, live_view_state
 from .controls import LIVE_FRAGMENT, SPEEDS, VIEW_HEIGHTS, run_buttons
 from .network import params_text

@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl
 
 from ..core.config import CLASSIFICATION_COSTS, REGRESSION_COSTS, Config, parse_query, safe_echo
 from ..core.datasets import DataError
-from ..core.train import USER_SCALE, Trainer, user_dataset
+from ..core.train import Trainer
+from ..core.rundata import USER_SCALE, user_dataset
 from ..io.data_csv import read_csv
 from ..io.model_file import ModelError, load_model
 from . import session as S

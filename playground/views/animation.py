@@ -30,7 +30,7 @@ from ..core.datasets import DOMAIN
 from ..core.engine import Net, Workspace
 from ..core.grid import grid_points
 from ..core.trail import MAX_SNAPSHOTS
-from ..core.train import augmented
+from ..core.rundata import augmented
 from . import style
 from .figures import finite, problem_kind
 

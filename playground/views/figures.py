@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from ..core.datasets import DOMAIN, FEATURE_LABELS
 from ..core.grid import GRID, grid_points
-from ..core.train import augmented
+from ..core.rundata import augmented
 from . import style
 from .style import BLUE, CLASS_COLOURS, LOSS_COLOURS, NEUTRAL, ORANGE, weight_colour  # noqa: F401
 
