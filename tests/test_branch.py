@@ -98,3 +98,18 @@ def test_the_session_keeps_one_run_a_branch_left_and_either_can_be_kept():
     p.back_to_original()
     assert p.trainer is first and p.original is None and p.ghost is None
     assert len(ghost(original)["epoch"]) <= MAX_GHOST_POINTS
+
+
+def test_a_slider_drawn_before_steps_on_the_channel_does_not_send_the_page_back():
+    """Steps on the live channel move the run on without redrawing the time slider; a page
+    run (See inside asks for one after each Step) could then report the slider's old right
+    end as a change, and the page showed that epoch as a look back: the counter went back
+    two epochs under load (found by tests/test_browser_inside_page.py on two test workers)."""
+    p = Page(cfg=CFG, trainer=Trainer(CFG))
+    p.trainer.train(22)
+    drawn_at = p.trainer.epoch          # the slider's "now" when it was drawn
+    p.step(), p.step()                  # two Steps on the channel: the run is at 24
+    p.scrub_to(drawn_at, drawn_at)
+    assert p.scrub is None              # still now: epoch 24 on screen
+    p.scrub_to(p.trainer.trail.epochs()[-5], drawn_at)
+    assert p.scrub == p.trainer.trail.epochs()[-5]   # a real look back still works

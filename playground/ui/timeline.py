@@ -55,7 +55,7 @@ def _controls(t) -> None:
             key = f"pg_scrub_{id(t)}_{t.epoch}"  # a new slider when the run moves on
             a, b, c = st.columns([6, 1.6, 1.4], vertical_alignment="bottom")
             a.select_slider("Go back in time (epoch)", epochs, value=shown, key=key,
-                            on_change=S.scrub_from_widget, args=(key,), help=HELP["scrub"])
+                            on_change=S.scrub_from_widget, args=(key, t.epoch), help=HELP["scrub"])
             back = p.scrub is not None
             b.button("Continue from here", key="pg_branch", disabled=not back, type="primary" if back else "secondary",
                      on_click=S.branch_here, width="stretch", help=HELP["branch"])
