@@ -28,6 +28,12 @@ Targets on a 2-core machine (browser and server together): ≥ 58 fps, 0 % blank
 
     python benchmarks/browser.py [--seconds 10] [--runs 3] [--query "dataset=spiral&layers=8,8"]
                                  [--app other_app.py] [--env PG_TICK=0.02] [--side-by-side]
+                                 [--reference http://127.0.0.1:8765/index.html]
+
+--reference measures another page in the same browser each round (ref_fps: 100×100 images put
+per second; ref_epochs_per_s: its #iter-number counter; ref_cores: the browser while it plays),
+e.g. TensorFlow Playground built from its public source (npm ci && npm run build) and served
+with `python -m http.server --directory dist 8765`.
 
 --side-by-side also serves the page with the channel switched off (PLAYGROUND_LIVE_CHANNEL=off:
 the fragment path of before) and alternates runs of the two, printing both.
@@ -216,6 +222,33 @@ def measure_floor(browser, seconds: float, width: int, height: int, size: int, l
     return out
 
 
+# Another page measured the same way (--reference: TensorFlow Playground, served from a local
+# build of its public source): its 100×100 heatmap images put per second, its own epoch counter
+# (#iter-number) and the browser's CPU while it plays, in the same browser and round.
+REFERENCE_PROBE = """(() => { window.__puts = 0; const put = CanvasRenderingContext2D.prototype.putImageData;
+  CanvasRenderingContext2D.prototype.putImageData = function (img, ...a) {
+    if (img && img.width === 100 && img.height === 100) window.__puts++; return put.call(this, img, ...a); }; })();"""
+
+
+def measure_reference(browser, url: str, play: str, seconds: float, width: int, height: int) -> dict:
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "http://localhost"))
+               else r.abort())  # loopback only (a local build; no analytics, no fonts)
+    page.add_init_script(REFERENCE_PROBE)
+    page.goto(url)
+    page.locator(play).first.click()
+    time.sleep(2.0)
+    count = lambda: int(re.sub(r"\D", "", page.inner_text("#iter-number")) or 0) if page.locator("#iter-number").count() else 0  # noqa: E731
+    i0, n0, b0, w0 = count(), page.evaluate("__puts"), cpu_seconds(_browsers()), time.perf_counter()
+    page.wait_for_timeout(seconds * 1000)
+    wall = time.perf_counter() - w0
+    out = {"ref_fps": (page.evaluate("__puts") - n0) / wall, "ref_epochs_per_s": (count() - i0) / wall,
+           "ref_cores": (cpu_seconds(_browsers()) - b0) / wall}
+    ctx.close()
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=float, default=10.0)
@@ -229,6 +262,11 @@ def main(argv=None) -> int:
                     help="also run with the live channel off (the fragment path), alternating")
     ap.add_argument("--no-floor", action="store_true",
                     help="skip the floor: a bare page painting a canvas of the boundary's size")
+    ap.add_argument("--reference", metavar="URL",
+                    help="also measure this page each round, e.g. a local TensorFlow Playground build "
+                         "(python -m http.server --directory its dist/)")
+    ap.add_argument("--reference-play", default="#play-pause-button", metavar="SELECTOR",
+                    help="what to click to start the reference page (TensorFlow Playground's Play)")
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                     help="extra environment for the server, e.g. PG_TICK=0.02")
     args = ap.parse_args(argv)
@@ -253,6 +291,9 @@ def main(argv=None) -> int:
                 last = results[variants[0][0]][-1]
                 if not args.no_floor and last["heat"]:  # after this round's runs, same browser
                     last.update(measure_floor(browser, args.seconds, args.width, args.height, *last["heat"]))
+                if args.reference:
+                    last.update(measure_reference(browser, args.reference, args.reference_play,
+                                                  args.seconds, args.width, args.height))
             browser.close()
     finally:
         for _, proc, _ in servers:
@@ -281,7 +322,8 @@ def report(runs: list, args) -> None:
            "lag_ms": "{:.0f} ms", "lag_p90_ms": "{:.0f} ms", "epochs_per_s": "{:.0f}",
            "first_boundary_s": "{:.2f} s", "after_first_paint_s": "{:.2f} s", "st_msgs_per_s": "{:.1f}",
            "browser_cores": "{:.2f}", "server_cores": "{:.2f}", "unprobed_paints_per_s": "{:.1f}",
-           "floor_fps": "{:.1f}", "floor_cores": "{:.2f}"}
+           "floor_fps": "{:.1f}", "floor_cores": "{:.2f}",
+           "ref_fps": "{:.1f}", "ref_epochs_per_s": "{:.0f}", "ref_cores": "{:.2f}"}
     for k in keys:
         if not all(k in r for r in runs):
             continue

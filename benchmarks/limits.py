@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import numpy as np  # noqa: E402
 
 from playground.core.config import FEATURE_NAMES, MAX_LAYERS, MAX_NEURONS, MAX_POINTS, parse_query  # noqa: E402
-from playground.core.train import Trainer, augmented  # noqa: E402
+from playground.core.rundata import augmented  # noqa: E402
+from playground.core.train import Trainer  # noqa: E402
 
 BUDGET = 0.5  # seconds for one epoch + one redraw at the very worst allowed settings
 

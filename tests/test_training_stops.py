@@ -8,8 +8,8 @@ import pytest
 
 from playground.core.config import parse_query
 from playground.core.datasets import Dataset
-from playground.core.train import (CAUSES, GUESS_EPOCHS, STUCK_EPOCHS, Stop, Trainer,
-                              divergence_message, guessing_message)
+from playground.core.messages import divergence_message, guessing_message
+from playground.core.train import CAUSES, GUESS_EPOCHS, STUCK_EPOCHS, Stop, Trainer
 
 SPIRAL_RELU = "dataset=spiral&activation=relu"
 BLOWS_UP = "dataset=reg-plane&layers=8,8,8&activation=relu&lr=10&cost=mse"
