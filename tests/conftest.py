@@ -29,6 +29,15 @@ STAGED_ENV = "PLAYGROUND_STAGED_LOAD"
 os.environ[STAGED_ENV] = "off"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Two workers (pytest.ini, `--dist loadgroup`): every browser test on one of them, one
+    after the other, and the other modules, each whole, beside them. Two browser tests at once
+    on 2 cores starved each other's pages (a playing page painted 5 frames a second)."""
+    for item in items:
+        group = "browser" if "browser" in getattr(item, "fixturenames", ()) else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() == "true"
 

@@ -188,10 +188,11 @@ def test_a_closed_tab_stops_the_training_within_a_second(server, new_page):
     t0, c0 = time.monotonic(), cpu()
     time.sleep(1.0)
     rate = (cpu() - c0) / (time.monotonic() - t0)
-    assert rate > 0.25, f"playing used only {rate:.2f} CPU-s/s: nothing to see stop"
+    assert rate > 0.1, f"playing used only {rate:.2f} CPU-s/s: nothing to see stop"
     at_close, t_close = cpu(), time.monotonic()
     page.context.close()
-    quiet = settle(cpu, quiet=0.1, window=0.5)
+    # settled: under 40 % of what playing used (a busy machine gives the training less)
+    quiet = settle(cpu, quiet=min(0.1, 0.4 * rate * 0.5), window=0.5)
     spent, took = quiet - at_close, time.monotonic() - t_close
     # a server still training burns ~1 CPU-s/s and never settles
     assert spent < 1.0, f"{spent:.2f} CPU-s after the tab closed (playing: {rate:.2f}/s)"
