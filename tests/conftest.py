@@ -29,6 +29,7 @@ STAGED_ENV = "PLAYGROUND_STAGED_LOAD"
 os.environ[STAGED_ENV] = "off"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Two workers (pytest.ini, `--dist loadgroup`): every browser test on one of them, one
     after the other, and the other modules, each whole, beside them. Two browser tests at once
