@@ -59,8 +59,8 @@ def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None,
     Returns epochs trained. With `on_slice`, the chunk is trained in up to SNAPSHOTS even
     slices and on_slice() is called after each one but the last (the caller records the
     weights there). `page`: the page state holding the tick clock (this session's by
-    default). `share`: the part of the time budget this session may use (the live channel shares the server's training time
-    between the sessions playing, ui/channel.fair_share)."""
+    default). `share`: the part of the time budget this session may use (the live channel
+    shares the server's training time between the sessions playing, channel.fair_share)."""
     p = S.page() if page is None else page
     now = time.perf_counter()
     last = p.last_tick
@@ -78,8 +78,7 @@ def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None,
                 on_slice()
         if time.perf_counter() > budget:
             break
-    # what this tick could not train (its budget ran out) is owed to the next ones, so the run
-    # keeps the Speed menu's rate whenever the machine can, and never owes more than CATCH_UP s
+    # owed to the next ticks: the run keeps the Speed menu's rate whenever the machine can
     p.carry = min(want - done, max(1.0, speed * CATCH_UP))
     return max(done, 0)
 
