@@ -248,14 +248,20 @@ def test_the_socket_refuses_strangers_and_bad_messages(server, new_page):
     # socket until the victim's view opens its own again (which closes ours, 1000)
     got = attempt(real, url, credit, wait=1.5)
     assert got[0] in ("open", "closed") and 1 <= got[-1] <= 4, got
-    # bad messages close the socket: too big, not JSON, an unknown type, a flood
-    assert attempt(real, url, ["x" * 300])[:2] == ("closed", 1009)
-    assert attempt(real, url, ['{"t": "credit", "n": 1, "pad": "' + "x" * 250 + '"}'])[:2] \
-        == ("closed", 1009)
-    assert attempt(real, url, ["hello"])[:2] == ("closed", 1008)
-    assert attempt(real, url, [json.dumps({"t": "full"})])[:2] == ("closed", 1008)
-    assert attempt(real, url, [json.dumps({"t": "credit", "n": 99})])[:2] == ("closed", 1008)
-    assert attempt(real, url, credit * 250)[:2] == ("closed", 1008)
+    # bad messages close the socket: too big, not JSON, an unknown type, a flood. (1000: the
+    # victim's own view, reconnecting, took the socket back before ours was read; try again)
+    def bad(send: list[str]) -> tuple:
+        for _ in range(3):
+            got = attempt(real, url, send)[:2]
+            if got != ("closed", 1000):
+                return got
+        return got
+    assert bad(["x" * 300]) == ("closed", 1009)
+    assert bad(['{"t": "credit", "n": 1, "pad": "' + "x" * 250 + '"}']) == ("closed", 1009)
+    assert bad(["hello"]) == ("closed", 1008)
+    assert bad([json.dumps({"t": "full"})]) == ("closed", 1008)
+    assert bad([json.dumps({"t": "credit", "n": 99})]) == ("closed", 1008)
+    assert bad(credit * 250) == ("closed", 1008)
     # the other session never noticed: the same socket, frames all along
     assert stats(other)["frames"] > other_frames
     assert len(other.live) == 1 and not other.live[0].is_closed()
