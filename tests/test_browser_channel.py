@@ -280,10 +280,12 @@ def assert_fragment_plays(page, epochs: int = 600) -> None:
     e0 = shown_epoch(page)
     play(page)
     e1, stream, paints = shown_epoch(page), page.received["stream"], stats(page)["paints"]
-    wait_until(lambda: shown_epoch(page) >= e1 + epochs, 20, "the fragment path does not train")
-    stream, paints = page.received["stream"] - stream, stats(page)["paints"] - paints
+    # a loaded machine can pack the epochs into two or three long ticks: wait for the paints too
+    wait_until(lambda: shown_epoch(page) >= e1 + epochs and stats(page)["paints"] >= paints + 3,
+               20, "the fragment path does not train and paint")
+    stream = page.received["stream"] - stream
     assert stream > 10, f"{stream} Streamlit messages for {epochs} epochs: is the fragment ticking?"
-    assert paints >= 3 and e1 >= e0
+    assert e1 >= e0
 
 
 def test_a_refused_socket_falls_back_to_the_fragment(server, new_page):
