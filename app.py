@@ -1,7 +1,8 @@
 """Neural-network playground: `streamlit run app.py`.
 
 `streamlit run` finds the `st.App` below and serves the page together with the live view's
-own WebSocket channel (playground/ui/channel.py); each browser session then runs this same
+own WebSocket channel (playground/ui/channel.py), after a warm-up of the page's first run
+(playground/ui/startup.py); each browser session then runs this same
 file as its page script (`__name__ == "__main__"`). The page lives in `playground/ui/`; the
 engine underneath has no Streamlit in it and also runs headless: `python -m playground`.
 """
@@ -13,5 +14,6 @@ if __name__ == "__main__":
     main()
 else:
     from playground.ui.channel import routes
+    from playground.ui.startup import lifespan
 
-    app = st.App(__file__, routes=routes())
+    app = st.App(__file__, routes=routes(), lifespan=lifespan)

@@ -27,8 +27,11 @@ from .takeaway import takeaway_section
 
 
 
+PAGE_ICON = "🧠"
+
+
 def main() -> None:
-    st.set_page_config(page_title="Neural network playground", page_icon="🧠",
+    st.set_page_config(page_title="Neural network playground", page_icon=PAGE_ICON,
                        layout="wide", initial_sidebar_state="collapsed")
     _page_style()
     cfg = S.sync()
