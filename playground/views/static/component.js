@@ -1,5 +1,5 @@
 /* The st.components.v2 component: instances, clicks, layout, playback and the API. */
-const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500, NARROW = 560, SLOW_HZ = 20;
+const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500, NARROW = 560, SLOW_HZ = 10;
 // paints: boundary paints; skipped: weight states received but never shown
 const stats = { updates: 0, paints: 0, skipped: 0, lastPaintMs: 0, paintTimes: [], channel: "none", channelFrames: 0, channelLags: [] };
 let clicks = 0, hashInst = null, hashWatched = false;

@@ -9,7 +9,8 @@ function scratch(name, w, h) {
 
 function paintBoundary(canvas, spec, opts = {}) {
   const m = compile(spec), n = opts.n || 100;
-  const off = scratch("grid", n, n), octx = off.getContext("2d"), img = octx.createImageData(n, n), d = img.data;
+  const off = scratch("grid", n, n), octx = off.getContext("2d");
+  const img = off.img && off.img.width === n ? off.img : (off.img = octx.createImageData(n, n)), d = img.data;  // every pixel written
   const O = gridActs(m, n).at(-1), o = new Float64Array(O.length);
   for (let p = 0; p < n * n; p++) {
     for (let k = 0; k < o.length; k++) o[k] = O[k][p];
