@@ -240,7 +240,7 @@ def _plotly(page, fig_key: str) -> list[dict]:
 
 def test_layer_view_and_loss_surface(desk, artifacts):
     """"What each layer sees" and "Loss surface" each draw a plotly chart without an exception;
-    after 30 Steps the surface draws the path the weights took."""
+    after 10 Steps the surface draws the path the weights took."""
     page = desk
     _choose(page, "layers")
     traces = _plotly(page, "pg_in_layer_fig")
@@ -251,10 +251,11 @@ def test_layer_view_and_loss_surface(desk, artifacts):
     _choose(page, "surface")
     traces = _plotly(page, "pg_in_surface_fig")
     assert any(d["type"] == "heatmap" for d in traces), traces
+    n0 = next((d["n"] for d in traces if d["name"] == "path"), 0)
     assert page.locator("[data-testid=stException]").count() == 0
     page.locator(key("pg_step")).first.scroll_into_view_if_needed()
     start = epoch(page)
-    assert step(page, 30, idle=True) == start + 30
+    assert step(page, 10, idle=True) == start + 10
     # A Step does not redraw the rest of the page (it goes over the live channel, see
     # test_a_step_redraws_the_open_step_through): the surface is drawn again by the page's
     # next run, here a visit to "All weights" (a table of every weight, drawn without error).
@@ -263,12 +264,12 @@ def test_layer_view_and_loss_surface(desk, artifacts):
     assert page.locator(PANEL).get_by_text("25 weights and biases; 0 exactly zero").count() == 1
     assert page.locator("[data-testid=stException]").count() == 0
     _choose(page, "surface")
-    page.wait_for_function("() => { const p = document.querySelector('.st-key-pg_in_surface_fig .js-plotly-plot');"
-                           " return p && p._fullData && p._fullData.some((d) => d.name === 'path' && d._length >= 30); }",
-                           timeout=30_000)
+    page.wait_for_function("(n) => { const p = document.querySelector('.st-key-pg_in_surface_fig .js-plotly-plot');"
+                           " return p && p._fullData && p._fullData.some((d) => d.name === 'path' && d._length >= n); }",
+                           arg=n0 + 10, timeout=30_000)
     traces = _plotly(page, "pg_in_surface_fig")
     path = [d for d in traces if d["name"] == "path"]
-    assert path and path[0]["n"] >= 30, traces
+    assert path and path[0]["n"] >= n0 + 10, (n0, traces)   # one more point a Step
     assert page.locator("[data-testid=stException]").count() == 0
     _shot(page, artifacts, "inside-page-surface-1440x900-light.png", ".st-key-pg_in_surface_fig")
     assert not _errors(page), _errors(page)

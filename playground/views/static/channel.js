@@ -159,6 +159,7 @@ function channelFrame(inst, ch, text) {
     inst.play = null;
     if (inst.spec && inst.spec !== inst.shown) stats.skipped += 1;  // replaced before it was painted
     inst.spec = spec;
+    if (m.did) inst.slowAt = -1e9;  // a click's answer: texts, chart and diagram at once too
     if (typeof m.at === "number") {  // made on the server → received here (benchmarks/browser.py)
       stats.channelLags.push(Date.now() - m.at * 1000);
       if (stats.channelLags.length > 600) stats.channelLags.splice(0, 300);
