@@ -1,5 +1,5 @@
 /* The st.components.v2 component: instances, clicks, layout, playback and the API. */
-const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500, NARROW = 560, SLOW_HZ = 10;
+const instances = new WeakMap(), pointsCache = new Map(), COARSE_MACS = 1500, NARROW = 560, SLOW_HZ = 10, STREAM_MS = 200;
 // paints: boundary paints; skipped: weight states received but never shown
 const stats = { updates: 0, paints: 0, skipped: 0, lastPaintMs: 0, paintTimes: [], channel: "none", channelFrames: 0, channelLags: [] };
 let clicks = 0, hashInst = null, hashWatched = false;
@@ -204,11 +204,13 @@ function paint(inst) {
     clearTimeout(inst.refine);
     if (coarse) inst.refine = setTimeout(() => { if (inst.spec === spec) paintBoundary(inst.heat, spec, { discretize: !!o.discretize }); }, 300);
     const ins = inst.inside, marks = ins ? ins.points : null;
-    // while states stream in over the channel, the texts, the loss chart, the diagram (every
-    // neuron's map) and the mistakes' rings are repainted at most SLOW_HZ times a second, the
-    // last state always (a counter changing 60 times a second cannot be read, and each change
-    // costs a layout); else at once
-    const streaming = inst.chan && inst.chan.open, due = t0 - (inst.slowAt || -1e9) >= 1000 / SLOW_HZ;
+    // while states stream in over the channel (one came in the last STREAM_MS: playing), the
+    // texts, the loss chart, the diagram (every neuron's map) and the mistakes' rings are
+    // repainted at most SLOW_HZ times a second, the last state always (a counter changing 60
+    // times a second cannot be read, and each change costs a layout); else at once (a scrub,
+    // a Step, a click's answer)
+    const streaming = inst.chan && inst.chan.open && t0 - (inst.chan.streamAt || -1e9) < STREAM_MS;
+    const due = t0 - (inst.slowAt || -1e9) >= 1000 / SLOW_HZ;
     const slow = !streaming || due || inst.sel !== inst.netSel || key !== inst.netKey || ins !== inst.netInside;
     if (!o.show_wrong) inst.wrong = null;
     else if (slow || !inst.wrong) inst.wrong = wrongPoints(spec, inst.points);
