@@ -1,12 +1,12 @@
 """Server start: what every visitor's first page run needs, done once before the first visitor.
 
 A fresh server's first page took 1.7–2.0 s from the browser's first paint to the first
-boundary, a warm one 0.4–0.6 s: the difference is importing the page (Streamlit's elements,
-plotly, the engine), building the live view's JavaScript and a first run of NumPy's code
-paths. `lifespan` (given to `st.App` in app.py) does this in a worker thread before the
-server takes requests, so the server reports healthy about a second later and the first
-visitor's page is as quick as the next. It keeps nothing of a visitor's: the run it trains is
-a default one, dropped at once. If the warm-up fails, the server starts anyway (logged).
+boundary, a warm one 0.4–0.6 s: its first page run took 0.9 s (0.05 s warm), importing the
+page and what Streamlit loads lazily on a process's first run (see `warm`). `lifespan` (given
+to `st.App` in app.py) does this in a worker thread before the server takes requests, so the
+server reports healthy about 1.5 s later and the first visitor's page is as quick as the
+next. It keeps nothing of a visitor's: the run it trains is a default one, dropped at once.
+If the warm-up fails, the server starts anyway (logged).
 """
 from __future__ import annotations
 

@@ -149,7 +149,8 @@ function channelFailed(inst, ch) {
 function channelFrame(inst, ch, text) {
   let m;
   try { m = JSON.parse(text); } catch (e) { return; }
-  if (!m.did) { ch.owed += 1; ch.streamAt = performance.now(); }  // (a click's answer came without a credit)
+  // a streamed frame: its credit is owed back after the paint (a click's answer came without one)
+  if (!m.did) { ch.owed += 1; ch.streamAt = performance.now(); }
   stats.channelFrames = (stats.channelFrames || 0) + 1;
   if (m.t === "full" && m.spec) ch.base = m.spec;
   const B = ch.base, spec = m.t === "full" ? m.spec
