@@ -29,24 +29,13 @@ STAGED_ENV = "PLAYGROUND_STAGED_LOAD"
 os.environ[STAGED_ENV] = "off"
 
 
-# Browser modules whose pages never play (no run streams, nothing measures frames or CPU):
-# one after the other on the worker that runs the other modules, beside the playing ones.
-STILL_BROWSER_MODULES = {"test_canvas_js", "test_browser_inside_view", "test_browser_inside_page",
-                         "test_browser_code", "test_browser_runlog"}
-
-
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Two workers (pytest.ini, `--dist loadgroup`): the browser tests whose pages play, one
-    after the other on one worker; the browser tests whose pages stay still, one after the
-    other, and the other modules, each whole, beside them. Two playing pages at once on 2
-    cores starved each other (a playing page painted 5 frames a second)."""
+    """Two workers (pytest.ini, `--dist loadgroup`): every browser test on one of them, one
+    after the other, and the other modules, each whole, beside them. Two browser tests at once
+    on 2 cores starved each other's pages (a playing page painted 5 frames a second)."""
     for item in items:
-        name = item.module.__name__.rsplit(".", 1)[-1]
-        if "browser" not in getattr(item, "fixturenames", ()):
-            group = item.module.__name__
-        else:
-            group = "browser-still" if name in STILL_BROWSER_MODULES else "browser"
+        group = "browser" if "browser" in getattr(item, "fixturenames", ()) else item.module.__name__
         item.add_marker(pytest.mark.xdist_group(group))
 
 
