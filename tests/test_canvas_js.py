@@ -371,6 +371,51 @@ def test_big_network_paints_coarse_then_full(browser):
 
 
 
+def test_the_status_follows_a_state_from_the_page_at_once_unless_states_stream(browser):
+    """With the live channel open but nothing streaming (paused: a scrub or a Step through the
+    page), a new state's status line is painted at once, even right after another paint; the
+    tenth-of-a-second limit holds only while channel states stream. A fresh-clone run once
+    caught the status one epoch behind a scrub (the limit applied whenever the socket was open)."""
+    page = _page(browser)
+    t = Trainer(Config())
+    t.train(2)
+    a = frame_spec(t)
+    t.train(3)
+    b = frame_spec(t)
+    key = points_spec(t)["key"]
+    _mount(page, {"spec": a, "points": points_spec(t), "opts": {"height": 420}})
+    shown = page.evaluate("""([b, key, streaming]) => new Promise((done) => {
+        const inst = window.__shadow.querySelector('.pg-root')._pg, p0 = PlaygroundCanvas.stats.paints;
+   // the slow parts were just painted
+        PlaygroundCanvas.mount({data: {spec: b, points: {key}, opts: {height: 420}},
+                                parentElement: window.__shadow, setStateValue: () => {}});
+        // (after mount, which drops a channel its data does not name; before the paint)
+        inst.chan = {open: true, streamAt: streaming ? performance.now() : undefined};
+        inst.slowAt = performance.now();   // the slow parts were just painted
+        const look = () => PlaygroundCanvas.stats.paints > p0
+          ? done(Number(window.__shadow.querySelector('[data-pg-status]').getAttribute('data-pg-status')))
+          : requestAnimationFrame(look);
+        requestAnimationFrame(look); })""", [b, key, False])
+    assert shown == b["epoch"] == 5
+    # while states stream, the same state waits for the limit (and is shown by its timer)
+    _mount(page, {"spec": a, "points": {"key": key}, "opts": {"height": 420}})
+    page.wait_for_timeout(300)
+    held = page.evaluate("""([b, key]) => new Promise((done) => {
+        const inst = window.__shadow.querySelector('.pg-root')._pg, p0 = PlaygroundCanvas.stats.paints;
+
+        PlaygroundCanvas.mount({data: {spec: b, points: {key}, opts: {height: 420}},
+                                parentElement: window.__shadow, setStateValue: () => {}});
+        inst.chan = {open: true, streamAt: performance.now()};
+        inst.slowAt = performance.now();
+        const look = () => PlaygroundCanvas.stats.paints > p0
+          ? done(Number(window.__shadow.querySelector('[data-pg-status]').getAttribute('data-pg-status')))
+          : requestAnimationFrame(look);
+        requestAnimationFrame(look); })""", [b, key])
+    assert held == a["epoch"] == 2
+    page.wait_for_function(f"() => window.__shadow.querySelector('[data-pg-status]').getAttribute('data-pg-status') === '{b['epoch']}'")
+    page.close()
+
+
 def train_in_three(t) -> list:
     """Train 120 epochs in three steps of 40; the weight states after the first two (the
     snapshots of a playback frame whose own weights are the third)."""
