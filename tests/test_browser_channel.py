@@ -220,6 +220,41 @@ def test_a_click_while_playing_shows_its_answer_at_once(server, new_page):
     no_alarm(page)
 
 
+# Records, on every animation frame, the epoch of the state the view has painted.
+SHOWN = r"""() => {
+  const find = (root) => { const hit = root.querySelector('.pg-root'); if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const k = find(el.shadowRoot); if (k) return k; } return null; };
+  const inst = find(document)._pg, shown = window.__shown = [];
+  const tick = () => { shown.push(inst.shown ? inst.shown.epoch : null); if (!window.__stop) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+}"""
+
+
+def test_every_state_a_message_brings_is_painted_on_a_frame_of_its_own(server, new_page):
+    """A message carries ui/channel.BATCH training states (one message, not one per frame:
+    each costs the browser ~1 ms); the view paints them one per animation frame and skips
+    none, whatever the machine's speed: over 2 s of playing, the painted epochs change about
+    BATCH times per message received."""
+    from playground.ui.channel import BATCH
+    _, url = server
+    page = open_app(new_page(1440, 900), url)
+    wait_channel(page, "open")
+    play(page)
+    frames_grow(page, 10)
+    skipped0, s0 = page.evaluate("PlaygroundCanvas.stats.skipped"), stats(page)
+    page.evaluate(SHOWN)
+    time.sleep(2.0)
+    page.evaluate("() => { window.__stop = true; }")
+    s1, shown = stats(page), page.evaluate("window.__shown")
+    messages = s1["frames"] - s0["frames"]
+    new_states = sum(1 for a, b in zip(shown, shown[1:]) if b != a)
+    assert messages >= 5, (messages, s1)
+    assert page.evaluate("PlaygroundCanvas.stats.skipped") == skipped0, "states were skipped"
+    assert new_states >= (BATCH - 0.5) * messages - 2 * BATCH, (new_states, messages, len(shown))
+    assert s1["paints"] - s0["paints"] >= new_states
+    no_alarm(page)
+
+
 def test_an_idle_page_paints_nothing(server, new_page):
     """With the channel open and the run paused nothing changes, so nothing is painted: the
     limit on the slow parts' repaints (loss chart, diagram) re-armed itself after every

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import time
 
 import numpy as np
 import pytest
@@ -52,6 +53,34 @@ def test_frames_come_per_credit_full_first_and_exact():
         assert all(np.array_equal(a, b) for a, b in zip(W, page.trainer.net.W))  # float64, exact
         assert isinstance(second["at"], float)
     assert not ch.connected
+
+
+def test_a_message_carries_one_state_per_display_frame_each_exact():
+    """A streamed message holds BATCH training states, oldest first and all different (a
+    full frame's `snapshots`, a state message's "ss" then "s"); each one's weights are the
+    run's own at its epoch, bit for bit (a twin run from the same link, trained to it). The
+    browser asks for a message every BATCH display frames: the run's clock is set back as
+    much before each one (it trains what that time is worth at the default speed)."""
+    page = playing_page("dataset=xor&layers=5,3&seed=3")
+    ch = page.channel = C.open_channel(page)
+    stream, twin, seen = C.Stream(), Trainer(page.cfg), []
+    for _ in range(2 * C.FULL_EVERY):
+        page.last_tick = time.perf_counter() - C.BATCH * C.FRAME_SECONDS
+        m = json.loads(C.produce(ch, stream))
+        if m["t"] == "full":
+            snaps = m["spec"]["snapshots"]
+            assert "W" not in snaps[-1] and snaps[-1]["epoch"] == m["spec"]["epoch"]  # the frame itself
+            states = [*snaps[:-1], {"epoch": m["spec"]["epoch"], "W": [L["W"] for L in m["spec"]["layers"]]}]
+        else:
+            states = [*m.get("ss", []), m["s"]]
+        assert len(states) == C.BATCH, m
+        seen.append(m["t"])
+        for s in states:
+            twin.train(s["epoch"] - twin.epoch)
+            assert s["epoch"] == twin.epoch and all(
+                np.array_equal(np.array(w), W) for w, W in zip(s["W"], twin.net.W))
+    assert seen.count("full") == 2 and seen.count("state") == 2 * C.FULL_EVERY - 2
+    assert twin.epoch == page.trainer.epoch
 
 
 def test_no_credit_no_frame_and_pause_stops_training():

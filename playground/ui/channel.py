@@ -12,10 +12,15 @@ Protocol (text JSON both ways; `static/channel.js` is the browser's side):
   opens `ws(s)://<host>ROUTE_PATH?token=...`.
 - Browser → server: `{"t": "credit", "n": 1..MAX_CREDIT}`, one credit per frame it may be
   sent (it sends one after painting each), so a slow tab never piles up a queue.
-- Server → browser, one message per credit while the session plays: `{"t": "full", "spec":
-  canvas_spec.frame_spec}` (when the run or its network changed, and every FULL_EVERY
-  frames for the loss chart) or `{"t": "state", "s": canvas_spec.weights_snapshot}` (the
-  weights, epoch and losses: float64 as JSON numbers, exact). `{"stopped": true}` is added
+- Server → browser, one message per credit while the session plays, carrying BATCH training
+  states, one for each display frame (the browser shows them one per animation frame and
+  returns the credit when one is left to show, so the next message is there in time): `{"t":
+  "full", "spec": canvas_spec.playback_spec}` (when the run or its network changed, and
+  every FULL_EVERY messages for the loss chart; its `snapshots` are the earlier states) or
+  `{"t": "state", "s": canvas_spec.weights_snapshot, "ss": [earlier snapshots]}` (the
+  weights, epoch and losses: float64 as JSON numbers, exact). Why batches: each message
+  costs the browser about 1 ms of CPU across its processes (the socket, the hops between
+  them, the task), so 20 a second each way instead of 60 (benchmarks/browser.py). `{"stopped": true}` is added
   when the run stopped (diverged), `{"rerun": true}` when the open lesson's goal was just met;
   the view then asks the page to rerun.
 - Browser → server: `{"t": "do", "a": "play" | "pause" | "step" | "reset", "n": k}`, a run
@@ -50,14 +55,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..views.canvas_spec import frame_spec, spec_json, weights_snapshot
+from ..views.canvas_spec import frame_spec, playback_spec, spec_json, weights_snapshot
 
 ROUTE_PATH = "/pg-live"
 MAX_MESSAGE_BYTES = 256
 MAX_MESSAGES_PER_SECOND = 200
 MAX_CREDIT = 4
-FULL_EVERY = 6          # a full frame (loss chart included) at least every 6 frames (~0.1 s)
-FRAME_SECONDS = 1 / 60  # the training a frame stands for, when the browser paints at 60 Hz
+BATCH = 3               # training states per message: one per display frame (module docstring)
+FULL_EVERY = 2          # a full frame (loss chart included) at least every 2 messages (~0.1 s)
+FRAME_SECONDS = 1 / 60  # the training a state stands for, when the browser paints at 60 Hz
 IDLE_POLL = 0.012       # how soon a playing socket whose frame was not made looks again
 PAUSED_POLL = 1.0       # ... and a paused one (Play wakes it at once)
 CLOSE_BAD_ORIGIN, CLOSE_UNKNOWN, CLOSE_POLICY, CLOSE_TOO_BIG = 4403, 4401, 1008, 1009
@@ -171,9 +177,9 @@ class Stream:
 
 
 def produce(ch: Channel, stream: Stream) -> str | None:
-    """Train the frame's share of epochs on the session's run and return the frame to send;
-    None when the session is gone, paused or stopped, or a click anywhere waits (runs in a
-    worker thread)."""
+    """Train BATCH frames' share of epochs on the session's run, in BATCH slices, and return
+    the message to send (a state per slice); None when the session is gone, paused or
+    stopped, or a click anywhere waits (runs in a worker thread)."""
     from .live import train_chunk  # the fragment path's own pacing
     from .widgets import SPEEDS
     page = ch.page_ref()
@@ -183,15 +189,19 @@ def produce(ch: Channel, stream: Stream) -> str | None:
         t = page.trainer
         if t is None or not page.playing or t.diverged:
             return None
-        train_chunk(t, SPEEDS[page.prefs["pg_speed"]], FRAME_SECONDS, page=page,
-                    share=fair_share(ch.token))
+        snaps: list = []
+        train_chunk(t, SPEEDS[page.prefs["pg_speed"]], FRAME_SECONDS * BATCH, page=page,
+                    share=fair_share(ch.token), slices=BATCH,
+                    on_slice=lambda: snaps.append(weights_snapshot(t)))
         goal = page.lesson_check()  # a lesson's goal just met: the page draws its tick
         last = stream.last_trainer() if stream.last_trainer is not None else None
         if last is not t or stream.frames % FULL_EVERY == 0:
-            msg: dict = {"t": "full", "spec": page.decorate(frame_spec(t))}
+            msg: dict = {"t": "full", "spec": page.decorate(playback_spec(t, snaps))}
             stream.last_trainer = weakref.ref(t)
         else:
             msg = {"t": "state", "s": weights_snapshot(t)}
+            if snaps:
+                msg["ss"] = snaps
         if t.diverged:
             page.playing = False
             msg["stopped"] = True

@@ -53,10 +53,11 @@ def canvas_api():
     return live_view_state, playback_spec, weights_snapshot, points_spec
 
 
-def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None, share: float = 1.0) -> int:
+def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None, share: float = 1.0,
+                slices: int = SNAPSHOTS) -> int:
     """Train for this tick: `speed` epochs per second of wall time since the last tick (what
     is left undone carries over, at most CATCH_UP seconds' worth), within a time budget.
-    Returns epochs trained. With `on_slice`, the chunk is trained in up to SNAPSHOTS even
+    Returns epochs trained. With `on_slice`, the chunk is trained in up to `slices` even
     slices and on_slice() is called after each one but the last (the caller records the
     weights there). `page`: the page state holding the tick clock (this session's by
     default). `share`: the part of the time budget this session may use (the live channel
@@ -69,7 +70,7 @@ def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None,
     want = p.carry + speed * dt
     n = min(MAX_CHUNK, int(want))
     done, budget = 0, now + TRAIN_BUDGET * max(dt, tick) * min(max(share, 0.05), 1.0)
-    marks = sorted({round(n * k / SNAPSHOTS) for k in range(1, SNAPSHOTS)} - {0, n}) if on_slice else []
+    marks = sorted({round(n * k / slices) for k in range(1, slices)} - {0, n}) if on_slice else []
     while done < n and not t.diverged:
         done += t.train(min((marks[0] if marks else n) - done, 10))
         if marks and done >= marks[0]:

@@ -1,8 +1,9 @@
 /* The live channel (ui/channel.py): a playing run's training states over this session's own
-   WebSocket, one per credit; one credit goes back after each paint, so frames come as fast as
-   the screen paints them and never pile up. If the socket cannot open, the view says so once
-   ("channel" state) and the page falls back to its fragment ticks. */
-const CHANNEL_CREDIT = 2, CHANNEL_TIMEOUT = 4000, CHANNEL_TRIES = 3, CHANNEL_RETRY = 1500;
+   WebSocket, a message of ui/channel.BATCH states per credit. They are shown one per
+   animation frame (ch.queue) and the credit goes back when one is left to show, so the next
+   message comes as the screen needs it and nothing piles up. If the socket cannot open, the
+   view says so once ("channel" state) and the page falls back to its fragment ticks. */
+const CHANNEL_CREDIT = 1, CHANNEL_TIMEOUT = 4000, CHANNEL_TRIES = 3, CHANNEL_RETRY = 1500, CHANNEL_QUEUE = 6;
 const CHANNEL_UNKNOWN = 4401, CHANNEL_ASKS = 20;  // ui/channel.CLOSE_UNKNOWN
 const STREAMLIT_RUNNING = "[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon], "
   + "[data-testid=stStatusWidgetRunningManIcon]";  // Streamlit's "running" mark
@@ -78,7 +79,7 @@ function connect(inst, info) {
   if (!info || !info.token) { if (c) closeChannel(c); inst.chan = null; return; }
   if (c && c.token === info.token && (c.failed || (c.ws && c.ws.readyState <= 1))) return;
   if (c) closeChannel(c);
-  const ch = { token: info.token, url: info.url, ws: null, base: null, open: false, failed: false, owed: 0,
+  const ch = { token: info.token, url: info.url, ws: null, base: null, open: false, failed: false, owed: 0, queue: [],
                tries: c && c.token === info.token ? c.tries : 0 };
   inst.chan = ch;
   openSocket(inst, ch);
@@ -144,27 +145,34 @@ function channelFailed(inst, ch) {
   channelReport(inst, false);
 }
 
-/** One frame: a full spec, or a weight state merged into the last full one (as a playback
-    snapshot is); shown on the next animation frame, its credit returned after the paint. */
+/** A message's training states as specs to paint, oldest first: a full frame's (its
+    snapshots, then itself: `states`), or the weight states "ss" then "s", each merged into
+    the last full frame (as a playback snapshot is). */
+function channelStates(ch, m) {
+  if (m.t === "full" && m.spec) { ch.base = m.spec; return states(m.spec, null); }
+  const B = ch.base, S = [...(Array.isArray(m.ss) ? m.ss : []), m.s];
+  if (!B) return [];
+  return S.filter((s) => s && Array.isArray(s.W)).map((s) => ({ ...B, ...s, layers: B.layers.map((L, l) => ({ ...L, W: s.W[l] })) }));
+}
+
+/** One message: its states join the queue the animation frames take one at a time (a
+    click's answer replaces the queue: it is shown at once); its credit is owed back. */
 function channelFrame(inst, ch, text) {
   let m;
   try { m = JSON.parse(text); } catch (e) { return; }
-  // a streamed frame: its credit is owed back after the paint (a click's answer came without one)
+  // a streamed message: its credit is owed back (a click's answer came without one)
   if (!m.did) { ch.owed += 1; ch.streamAt = performance.now(); }
   stats.channelFrames = (stats.channelFrames || 0) + 1;
-  if (m.t === "full" && m.spec) ch.base = m.spec;
-  const B = ch.base, spec = m.t === "full" ? m.spec
-    : (B && m.s && m.s.W ? { ...B, ...m.s, layers: B.layers.map((L, l) => ({ ...L, W: m.s.W[l] })) } : null);
-  if (spec) {
+  const specs = channelStates(ch, m), Q = ch.queue, at = typeof m.at === "number" ? m.at : null;
+  if (specs.length) {
     if (inst.play) stats.skipped += inst.play.specs.length - inst.play.next;
     inst.play = null;
-    if (inst.spec && inst.spec !== inst.shown) stats.skipped += 1;  // replaced before it was painted
-    inst.spec = spec;
-    if (m.did) inst.slowAt = -1e9;  // a click's answer: texts, chart and diagram at once too
-    if (typeof m.at === "number") {  // made on the server → received here (benchmarks/browser.py)
-      stats.channelLags.push(Date.now() - m.at * 1000);
-      if (stats.channelLags.length > 600) stats.channelLags.splice(0, 300);
+    if (m.did) {
+      stats.skipped += Q.length; Q.length = 0;
+      inst.slowAt = -1e9;  // a click's answer: texts, chart and diagram at once too
     }
+    for (const spec of specs) Q.push({ spec, at });
+    while (Q.length > CHANNEL_QUEUE) { Q.shift(); stats.skipped += 1; }  // never more than two messages' worth
     schedule(inst);
   } else {
     channelCredit(inst);
@@ -177,8 +185,23 @@ function channelFrame(inst, ch, text) {
   else if (m.did && m.did.a === "step") timeStale = true;
 }
 
-/** After a paint: the credits of every frame that arrived since the last one. */
+/** The next queued state, when there is one: it becomes the state to paint, and its lag
+    (made on the server → painted here, benchmarks/browser.py) is counted. */
+function channelNext(inst) {
+  const Q = inst.chan && inst.chan.queue;
+  if (!Q || !Q.length) return false;
+  const q = Q.shift();
+  inst.spec = q.spec;
+  if (q.at !== null) {
+    stats.channelLags.push(Date.now() - q.at * 1000);
+    if (stats.channelLags.length > 600) stats.channelLags.splice(0, 300);
+  }
+  return true;
+}
+
+/** After a paint: once at most one state is left to show, the credits of the messages that
+    came since the last one (the next message then has two display frames to arrive). */
 function channelCredit(inst) {
   const ch = inst.chan;
-  if (ch && ch.owed) { channelSend(ch, ch.owed); ch.owed = 0; }
+  if (ch && ch.owed && !(ch.queue && ch.queue.length > 1)) { channelSend(ch, ch.owed); ch.owed = 0; }
 }

@@ -136,14 +136,17 @@ function schedule(inst) {
   if (!inst.raf) inst.raf = requestAnimationFrame(() => animate(inst));
 }
 
-/** One animation frame: paint the newest due state (one paint at most: when late, states
-    are skipped, never queued), and come back until the playback is over. */
+/** One animation frame: paint the channel's next queued state, or else the newest due state
+    of a fragment's playback (one paint at most: when late, its states are skipped, never
+    queued), and come back until both are done. */
 function animate(inst) {
   const P = inst.play, n = P ? P.specs.length : 0, k = P ? Math.min(n - 1, Math.floor((performance.now() - P.t0) / P.step)) : -1;
   inst.raf = 0;
-  if (P && k >= P.next) { stats.skipped += k - P.next; inst.spec = P.specs[k]; P.next = k + 1; inst.dirty = true; }
+  if (channelNext(inst)) inst.dirty = true;  // the channel's states: one per frame
+  else if (P && k >= P.next) { stats.skipped += k - P.next; inst.spec = P.specs[k]; P.next = k + 1; inst.dirty = true; }
   if (inst.dirty) { inst.dirty = false; paint(inst); channelCredit(inst); }
-  if (P && P.next < n && !inst.raf) inst.raf = requestAnimationFrame(() => animate(inst));
+  const more = (P && P.next < n) || (inst.chan && inst.chan.queue && inst.chan.queue.length);
+  if (more && !inst.raf) inst.raf = requestAnimationFrame(() => animate(inst));
 }
 
 function place(e, [x, y, w, h], dpr) {
