@@ -28,6 +28,7 @@ Targets on a 2-core machine (browser and server together): ≥ 58 fps, 0 % blank
 
     python benchmarks/browser.py [--seconds 10] [--runs 3] [--query "dataset=spiral&layers=8,8"]
                                  [--app other_app.py] [--env PG_TICK=0.02] [--side-by-side]
+                                 [--against /tmp/last/app.py]
                                  [--reference http://127.0.0.1:8765/index.html]
 
 --reference measures another page in the same browser each round (ref_fps: 100×100 images put
@@ -36,7 +37,8 @@ e.g. TensorFlow Playground built from its public source (npm ci && npm run build
 with `python -m http.server --directory dist 8765`.
 
 --side-by-side also serves the page with the channel switched off (PLAYGROUND_LIVE_CHANNEL=off:
-the fragment path of before) and alternates runs of the two, printing both.
+the fragment path of before) and alternates runs of the two, printing both; --against APP
+does the same with another checkout's app.py (e.g. `git worktree add /tmp/last <tag>`).
 
 The server runs with PG_BENCH=1, which adds a 'server-time' text line to the live view (the
 lag is measured from it); --env passes more variables (PG_TICK: seconds between ticks).
@@ -260,6 +262,8 @@ def main(argv=None) -> int:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--side-by-side", action="store_true",
                     help="also run with the live channel off (the fragment path), alternating")
+    ap.add_argument("--against", metavar="APP",
+                    help="also serve another app.py (e.g. the last release's, from a git worktree), alternating")
     ap.add_argument("--no-floor", action="store_true",
                     help="skip the floor: a bare page painting a canvas of the boundary's size")
     ap.add_argument("--reference", metavar="URL",
@@ -276,11 +280,15 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
     env = {"PG_BENCH": "1", **dict(e.split("=", 1) for e in args.env)}
-    variants = [("now", env)] + ([("channel off", {**env, "PLAYGROUND_LIVE_CHANNEL": "off"})]
-                                 if args.side_by_side else [])
-    servers = [(name, *start_app(app=Path(args.app), env=e)) for name, e in variants]
-    results: dict[str, list] = {name: [] for name, _ in variants}
+    variants = [("now", env, args.app)] + ([("channel off", {**env, "PLAYGROUND_LIVE_CHANNEL": "off"}, args.app)]
+                                           if args.side_by_side else [])
+    if args.against:
+        variants.append((f"against {args.against}", env, args.against))
+    servers: list = []
+    results: dict[str, list] = {name: [] for name, _, _ in variants}
     try:
+        for name, e, a in variants:  # (inside the try: a server started is always stopped)
+            servers.append((name, *start_app(app=Path(a), env=e)))
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(args.runs):
