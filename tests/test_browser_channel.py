@@ -255,6 +255,58 @@ def test_every_state_a_message_brings_is_painted_on_a_frame_of_its_own(server, n
     no_alarm(page)
 
 
+# Keeps copies of the next `n` states the view paints (consecutive, each a new one).
+CAPTURE = r"""(n) => {
+  const find = (root) => { const hit = root.querySelector('.pg-root'); if (hit) return hit;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const k = find(el.shadowRoot); if (k) return k; } return null; };
+  const inst = find(document)._pg, caps = window.__caps = [];
+  let last = inst.shown;
+  const tick = () => {
+    if (inst.shown && inst.shown !== last) { last = inst.shown; caps.push(inst.shown); }
+    if (caps.length < n) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
+def test_the_states_that_travel_on_the_channel_give_numpys_boundary(server, new_page):
+    """Six consecutive painted states of a playing run (two messages: a full frame with its
+    snapshots, and a weight-state message merged into it): each one's weights are the run's
+    own at its epoch, bit for bit (a twin run from the same link), and the browser's forward
+    pass over the boundary's 100×100 grid on them equals the engine's (NumPy) to 1e-9, its
+    predictions too."""
+    import numpy as np
+    from playground.core.config import parse_query
+    from playground.core.rundata import augmented
+    from playground.core.train import Trainer
+    query = "dataset=xor&layers=5,3&activation=relu&features=x1,x2,x1x2&seed=4"
+    _, url = server
+    page = open_app(new_page(1440, 900), f"{url}/?{query}")
+    wait_channel(page, "open")
+    play(page)
+    frames_grow(page, 6)
+    page.evaluate(CAPTURE, 6)
+    page.wait_for_function("() => window.__caps.length >= 6", timeout=15_000)
+    got = page.evaluate("() => window.__caps.map((s) => ({epoch: s.epoch, W: s.layers.map((L) => L.W),"
+                        " grid: PlaygroundCanvas.evalGrid(s, 100)}))")
+    click(page, "pg_pause")
+    cfg, _ = parse_query(query)
+    t, twin = Trainer(cfg), Trainer(cfg)
+    epochs = [g["epoch"] for g in got]
+    assert epochs == sorted(set(epochs)) and epochs[0] > 0, epochs
+    for g in got:
+        twin.train(g["epoch"] - twin.epoch)
+        for W, w, W_run in zip(t.net.W, g["W"], twin.net.W, strict=True):
+            W[...] = np.array(w, dtype=np.float64)
+            assert np.array_equal(W, W_run), g["epoch"]
+        X = np.column_stack([np.tile(g["grid"]["coords"], 100), np.repeat(-np.asarray(g["grid"]["coords"]), 100)])
+        raw_np = t.net.forward(augmented(X, cfg.features)).T
+        raw_js = np.asarray(g["grid"]["raw"], dtype=np.float64).reshape(raw_np.shape)
+        assert np.abs(raw_js - raw_np).max() < 1e-9, g["epoch"]
+        assert np.abs(np.asarray(g["grid"]["out"]) - t.predict_grid(X)).max() < 1e-9, g["epoch"]
+    no_alarm(page)
+
+
 def test_an_idle_page_paints_nothing(server, new_page):
     """With the channel open and the run paused nothing changes, so nothing is painted: the
     limit on the slow parts' repaints (loss chart, diagram) re-armed itself after every
