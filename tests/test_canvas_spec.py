@@ -484,6 +484,35 @@ class _Clock:
         return self.times.pop(0) if len(self.times) > 1 else self.times[0]
 
 
+class _Ticking:
+    """time.perf_counter for ui/live that moves on `step` seconds at every reading (a machine
+    on which each reading follows ten epochs' training: ui/live reads the clock after each)."""
+    def __init__(self, step: float):
+        self.now, self.step = 0.0, step
+
+    def perf_counter(self):
+        self.now += self.step
+        return self.now - self.step
+
+
+def test_a_chunk_the_budget_cuts_short_still_gives_states_spread_over_it(monkeypatch):
+    """At the Speed menu's "max" (3,000 epochs/s) a 0.05 s tick asks for 150 epochs, more
+    than its budget (0.03 s) trains here (4 ms per ten epochs): each of the 3 slices trains
+    for its own third of the budget, so the live view still gets 3 states to paint, not one
+    (before: the slices were marks at 50 and 100 epochs; the budget ran out after 80, one
+    state short, and at the next ticks' owed 900 epochs no mark was ever reached)."""
+    from playground.ui import live as ui_live
+    from playground.ui.session import Page
+    t = trainer()
+    monkeypatch.setattr(ui_live, "time", _Ticking(0.004))
+    seen = []
+    n = ui_live.train_chunk(t, 3000.0, 0.05, lambda: seen.append(t.epoch), page=Page())
+    assert (seen, n, t.epoch) == ([30, 50], 60, 60)
+    seen.clear()
+    n = ui_live.train_chunk(t, 3000.0, 0.05, lambda: seen.append(t.epoch), page=Page())
+    assert len(seen) == 2 and seen[0] > 60 and t.epoch > seen[1] > seen[0], seen
+
+
 def test_epochs_a_slow_tick_could_not_train_are_owed_to_the_next(monkeypatch):
     """600 epochs/s at 0.02 s ticks is 12 epochs a tick. A tick whose budget runs out after 10
     owes the other 2: two ticks train 24 epochs, the Speed menu's rate (it lost them before)."""

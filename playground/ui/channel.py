@@ -193,6 +193,8 @@ def produce(ch: Channel, stream: Stream) -> str | None:
         train_chunk(t, SPEEDS[page.prefs["pg_speed"]], FRAME_SECONDS * BATCH, page=page,
                     share=fair_share(ch.token), slices=BATCH,
                     on_slice=lambda: snaps.append(weights_snapshot(t)))
+        if snaps and snaps[-1]["epoch"] == t.epoch:  # the last slice trained nothing more
+            snaps.pop()
         goal = page.lesson_check()  # a lesson's goal just met: the page draws its tick
         last = stream.last_trainer() if stream.last_trainer is not None else None
         if last is not t or stream.frames % FULL_EVERY == 0:

@@ -57,11 +57,14 @@ def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None,
                 slices: int = SNAPSHOTS) -> int:
     """Train for this tick: `speed` epochs per second of wall time since the last tick (what
     is left undone carries over, at most CATCH_UP seconds' worth), within a time budget.
-    Returns epochs trained. With `on_slice`, the chunk is trained in up to `slices` even
-    slices and on_slice() is called after each one but the last (the caller records the
-    weights there). `page`: the page state holding the tick clock (this session's by
-    default). `share`: the part of the time budget this session may use (the live channel
-    shares the server's training time between the sessions playing, channel.fair_share)."""
+    Returns epochs trained. With `on_slice`, the chunk is trained in `slices` slices, even in
+    epochs, each within its own part of the budget (so a machine that cannot train the whole
+    chunk still gives states spread over it: at the Speed menu's "max" the budget, not the
+    epochs, ends every slice), and on_slice() is called after each one but the last that
+    trained something (the caller records the weights there). `page`: the page state holding
+    the tick clock (this session's by default). `share`: the part of the time budget this
+    session may use (the live channel shares the server's training time between the sessions
+    playing, channel.fair_share)."""
     p = S.page() if page is None else page
     now = time.perf_counter()
     last = p.last_tick
@@ -69,16 +72,20 @@ def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None,
     p.last_tick = now
     want = p.carry + speed * dt
     n = min(MAX_CHUNK, int(want))
-    done, budget = 0, now + TRAIN_BUDGET * max(dt, tick) * min(max(share, 0.05), 1.0)
-    marks = sorted({round(n * k / slices) for k in range(1, slices)} - {0, n}) if on_slice else []
-    while done < n and not t.diverged:
-        done += t.train(min((marks[0] if marks else n) - done, 10))
-        if marks and done >= marks[0]:
-            marks.pop(0)
-            if not t.diverged:
-                on_slice()
-        if time.perf_counter() > budget:
-            break
+    budget = TRAIN_BUDGET * max(dt, tick) * min(max(share, 0.05), 1.0)
+    k_slices = max(1, slices) if on_slice else 1
+    done = recorded = 0
+    for k in range(1, k_slices + 1):
+        goal, end = round(n * k / k_slices), now + budget * k / k_slices
+        if k > 1 and time.perf_counter() > end:  # this slice's time went to the ones before
+            continue
+        while done < goal and not t.diverged:
+            done += t.train(min(goal - done, 10))
+            if time.perf_counter() > end:
+                break
+        if k < k_slices and done > recorded and not t.diverged:
+            on_slice()
+            recorded = done
     # owed to the next ticks: the run keeps the Speed menu's rate whenever the machine can
     p.carry = min(want - done, max(1.0, speed * CATCH_UP))
     return max(done, 0)

@@ -3,7 +3,7 @@
    animation frame (ch.queue) and the credit goes back when one is left to show, so the next
    message comes as the screen needs it and nothing piles up. If the socket cannot open, the
    view says so once ("channel" state) and the page falls back to its fragment ticks. */
-const CHANNEL_CREDIT = 1, CHANNEL_TIMEOUT = 4000, CHANNEL_TRIES = 3, CHANNEL_RETRY = 1500, CHANNEL_QUEUE = 6;
+const CHANNEL_CREDIT = 1, CHANNEL_TIMEOUT = 4000, CHANNEL_TRIES = 3, CHANNEL_RETRY = 1500, CHANNEL_QUEUE = 6, CHANNEL_SLOW = 20;
 const CHANNEL_UNKNOWN = 4401, CHANNEL_ASKS = 20;  // ui/channel.CLOSE_UNKNOWN
 const STREAMLIT_RUNNING = "[data-testid=stStatusWidget] [data-testid=stStatusWidgetRunningIcon], "
   + "[data-testid=stStatusWidgetRunningManIcon]";  // Streamlit's "running" mark
@@ -70,7 +70,10 @@ function timeHover(e) {
 }
 
 function channelSend(ch, n) {
-  if (ch.ws && ch.ws.readyState === 1 && n > 0) ch.ws.send(JSON.stringify({ t: "credit", n: Math.min(n, 4) }));
+  if (ch.ws && ch.ws.readyState === 1 && n > 0) {
+    ch.ws.send(JSON.stringify({ t: "credit", n: Math.min(n, 4) }));
+    if (!ch.creditAt) ch.creditAt = performance.now();
+  }
 }
 
 /** Open (or keep) the session's socket; `info` is {url, token} from the page, or null. */
@@ -161,7 +164,15 @@ function channelFrame(inst, ch, text) {
   let m;
   try { m = JSON.parse(text); } catch (e) { return; }
   // a streamed message: its credit is owed back (a click's answer came without one)
-  if (!m.did) { ch.owed += 1; ch.streamAt = performance.now(); }
+  if (!m.did) {
+    const now = performance.now();
+    ch.owed += 1; ch.streamAt = now;
+    // how long the server takes to answer a credit (its training, the trip): the running mean
+    // (a credit that waited for Play says nothing about it)
+    const rt = ch.creditAt ? now - ch.creditAt : null;
+    if (rt !== null && rt < 500) ch.rt = ch.rt ? ch.rt + 0.2 * (rt - ch.rt) : rt;
+    ch.creditAt = 0;
+  }
   stats.channelFrames = (stats.channelFrames || 0) + 1;
   const specs = channelStates(ch, m), Q = ch.queue, at = typeof m.at === "number" ? m.at : null;
   if (specs.length) {
@@ -200,8 +211,10 @@ function channelNext(inst) {
 }
 
 /** After a paint: once at most one state is left to show, the credits of the messages that
-    came since the last one (the next message then has two display frames to arrive). */
+    came since the last one (the next message then has two display frames to arrive); two
+    left when the server takes longer than CHANNEL_SLOW ms to answer (a "max" speed run
+    trains for its whole budget, a busy server), so the screen still gets a state a frame. */
 function channelCredit(inst) {
-  const ch = inst.chan;
-  if (ch && ch.owed && !(ch.queue && ch.queue.length > 1)) { channelSend(ch, ch.owed); ch.owed = 0; }
+  const ch = inst.chan, left = ch && ch.rt > CHANNEL_SLOW ? 2 : 1;
+  if (ch && ch.owed && !(ch.queue && ch.queue.length > left)) { channelSend(ch, ch.owed); ch.owed = 0; }
 }
