@@ -10,8 +10,9 @@ frame and no Streamlit work happens while a run plays.
 Protocol (text JSON both ways; `static/channel.js` is the browser's side):
 - The page gives the view `{"url": ROUTE_PATH, "token": <per-session token>}`; the view
   opens `ws(s)://<host>ROUTE_PATH?token=...`.
-- Browser → server: `{"t": "credit", "n": 1..MAX_CREDIT}`, one credit per frame it may be
-  sent (it sends one after painting each), so a slow tab never piles up a queue.
+- Browser → server: `{"t": "credit", "n": 1..MAX_CREDIT}`, one credit per message it may be
+  sent (one at first, then one for each message, once one of its states is left to show),
+  so a slow tab never piles up a queue.
 - Server → browser, one message per credit while the session plays, carrying BATCH training
   states, one for each display frame (the browser shows them one per animation frame and
   returns the credit when one is left to show, so the next message is there in time): `{"t":
@@ -20,9 +21,9 @@ Protocol (text JSON both ways; `static/channel.js` is the browser's side):
   `{"t": "state", "s": canvas_spec.weights_snapshot, "ss": [earlier snapshots]}` (the
   weights, epoch and losses: float64 as JSON numbers, exact). Why batches: each message
   costs the browser about 1 ms of CPU across its processes (the socket, the hops between
-  them, the task), so 20 a second each way instead of 60 (benchmarks/browser.py). `{"stopped": true}` is added
-  when the run stopped (diverged), `{"rerun": true}` when the open lesson's goal was just met;
-  the view then asks the page to rerun.
+  them, the task), so 20 a second each way instead of 60 (benchmarks/browser.py).
+  `{"stopped": true}` is added when the run stopped (diverged), `{"rerun": true}` when the
+  open lesson's goal was just met; the view then asks the page to rerun.
 - Browser → server: `{"t": "do", "a": "play" | "pause" | "step" | "reset", "n": k}`, a run
   button's click (the view takes the page's run buttons over while the socket is open; k
   counts its clicks). The server applies it at once (`session.Page`'s action, in a worker
