@@ -416,6 +416,42 @@ def test_the_status_follows_a_state_from_the_page_at_once_unless_states_stream(b
     page.close()
 
 
+def test_the_channel_queue_is_painted_a_state_a_frame_and_its_credit_goes_back_in_time(browser):
+    """The channel's queued states (static/channel.js) are painted one per animation frame,
+    oldest first; the credit for the next message goes back once one state is left to show,
+    or two when the server answers credits slowly (ch.rt over 20 ms, as at the Speed menu's
+    max). Before, one state was left either way and a "max" run painted ~56 frames a second."""
+    page = _page(browser)
+    t = Trainer(Config())
+    specs = []
+    for _ in range(4):
+        t.train(2)
+        specs.append(frame_spec(t))
+    _mount(page, {"spec": specs[0], "points": points_spec(t), "opts": {"height": 420}})
+    page.wait_for_function("() => PlaygroundCanvas.stats.paints > 0")
+
+    def run(rt: float) -> dict:
+        return page.evaluate("""([specs, rt]) => new Promise((done) => {
+            const inst = window.__shadow.querySelector('.pg-root')._pg, shown = [], sent = [];
+            inst.chan = {open: true, streamAt: performance.now(), owed: 1, rt,
+                         queue: specs.map((spec) => ({spec, at: null})),
+                         ws: {readyState: 1, send: (m) => sent.push([JSON.parse(m).n, inst.chan.queue.length])}};
+            const look = () => {
+              if (inst.shown && shown[shown.length - 1] !== inst.shown.epoch) shown.push(inst.shown.epoch);
+              if (inst.chan.queue.length || shown.length < specs.length) requestAnimationFrame(look);
+              else done({shown, sent});
+            };
+            inst.onResize();          // schedules the next animation frame
+            requestAnimationFrame(look); })""", [specs[1:], rt])
+
+    quick, slow = run(5.0), run(30.0)
+    epochs = [s["epoch"] for s in specs[1:]]
+    assert quick["shown"] == epochs and slow["shown"] == epochs
+    assert quick["sent"] == [[1, 1]], quick      # one state left to show
+    assert slow["sent"] == [[1, 2]], slow        # two left: the slow server has two frames more
+    page.close()
+
+
 def train_in_three(t) -> list:
     """Train 120 epochs in three steps of 40; the weight states after the first two (the
     snapshots of a playback frame whose own weights are the third)."""
