@@ -220,10 +220,12 @@ def test_a_click_while_playing_shows_its_answer_at_once(server, new_page):
     no_alarm(page)
 
 
+# The live view's root (inside the component's shadow root), for the scripts below.
+FIND_VIEW = r"""const find = (root) => { const hit = root.querySelector('.pg-root'); if (hit) return hit;
+  for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const k = find(el.shadowRoot); if (k) return k; } return null; };"""
+
 # Records, on every animation frame, the epoch of the state the view has painted.
-SHOWN = r"""() => {
-  const find = (root) => { const hit = root.querySelector('.pg-root'); if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const k = find(el.shadowRoot); if (k) return k; } return null; };
+SHOWN = r"""() => { """ + FIND_VIEW + r"""
   const inst = find(document)._pg, shown = window.__shown = [];
   const tick = () => { shown.push(inst.shown ? inst.shown.epoch : null); if (!window.__stop) requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
@@ -256,9 +258,7 @@ def test_every_state_a_message_brings_is_painted_on_a_frame_of_its_own(server, n
 
 
 # Keeps copies of the next `n` states the view paints (consecutive, each a new one).
-CAPTURE = r"""(n) => {
-  const find = (root) => { const hit = root.querySelector('.pg-root'); if (hit) return hit;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) { const k = find(el.shadowRoot); if (k) return k; } return null; };
+CAPTURE = r"""(n) => { """ + FIND_VIEW + r"""
   const inst = find(document)._pg, caps = window.__caps = [];
   let last = inst.shown;
   const tick = () => {
