@@ -403,8 +403,12 @@ def test_the_socket_refuses_strangers_and_bad_messages(server, new_page):
     assert attempt(real, None, credit)[0] == "rejected"
     # the session's own token and Origin: frames come, at most one per credit (so the refusals
     # above are refusals, not a socket that sends nothing anyway); it replaces the victim's
-    # socket until the victim's view opens its own again (which closes ours, 1000)
-    got = attempt(real, url, credit, wait=1.5)
+    # socket until the victim's view opens its own again (which closes ours, 1000: when that
+    # came before any frame, as in one fresh-clone run under load, try again)
+    for _ in range(3):
+        got = attempt(real, url, credit, wait=1.5)
+        if got != ("closed", 1000, 0):
+            break
     assert got[0] in ("open", "closed") and 1 <= got[-1] <= 4, got
     # bad messages close the socket: too big, not JSON, an unknown type, a flood. (1000: the
     # victim's own view, reconnecting, took the socket back before ours was read; try again)
