@@ -164,7 +164,7 @@ def test_snapshots_carry_their_exact_state():
 
 
 def test_train_chunk_records_even_slices(monkeypatch):
-    from playground.ui import live as ui_live
+    from playground.ui import pacing as ui_live
     from playground.ui.session import Page
     t = trainer()
     # a clock that stands still: no tick runs out of time, however busy the machine (on the
@@ -476,7 +476,7 @@ def test_live_view_state_takes_an_inside_overlay_in_apptest():
 
 
 class _Clock:
-    """time.perf_counter for ui/live: returns the times given, then the last one forever."""
+    """time.perf_counter for ui/pacing: returns the times given, then the last one forever."""
     def __init__(self, *times):
         self.times = list(times)
 
@@ -485,8 +485,8 @@ class _Clock:
 
 
 class _Ticking:
-    """time.perf_counter for ui/live that moves on `step` seconds at every reading (a machine
-    on which each reading follows ten epochs' training: ui/live reads the clock after each)."""
+    """time.perf_counter for ui/pacing that moves on `step` seconds at every reading (a machine
+    on which each reading follows ten epochs' training: ui/pacing reads the clock after each)."""
     def __init__(self, step: float):
         self.now, self.step = 0.0, step
 
@@ -501,7 +501,7 @@ def test_a_chunk_the_budget_cuts_short_still_gives_states_spread_over_it(monkeyp
     for its own third of the budget, so the live view still gets 3 states to paint, not one
     (before: the slices were marks at 50 and 100 epochs; the budget ran out after 80, one
     state short, and at the next ticks' owed 900 epochs no mark was ever reached)."""
-    from playground.ui import live as ui_live
+    from playground.ui import pacing as ui_live
     from playground.ui.session import Page
     t = trainer()
     monkeypatch.setattr(ui_live, "time", _Ticking(0.004))
@@ -516,7 +516,7 @@ def test_a_chunk_the_budget_cuts_short_still_gives_states_spread_over_it(monkeyp
 def test_epochs_a_slow_tick_could_not_train_are_owed_to_the_next(monkeypatch):
     """600 epochs/s at 0.02 s ticks is 12 epochs a tick. A tick whose budget runs out after 10
     owes the other 2: two ticks train 24 epochs, the Speed menu's rate (it lost them before)."""
-    from playground.ui import live as ui_live
+    from playground.ui import pacing as ui_live
     from playground.ui.session import Page
     t, page = trainer(), Page()
     # tick 1 starts at 0.0 and reads 0.013 after its first 10 epochs: over its budget (0.6 of

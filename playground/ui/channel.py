@@ -181,7 +181,7 @@ def produce(ch: Channel, stream: Stream) -> str | None:
     """Train BATCH frames' share of epochs on the session's run, in BATCH slices, and return
     the message to send (a state per slice); None when the session is gone, paused or
     stopped, or a click anywhere waits (runs in a worker thread)."""
-    from .live import train_chunk  # the fragment path's own pacing
+    from .pacing import train_chunk  # the fragment path's own pacing
     from .widgets import SPEEDS
     page = ch.page_ref()
     if page is None or _CLICKS[0]:  # someone's click first: this frame waits a moment

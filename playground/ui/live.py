@@ -6,7 +6,7 @@ the browser canvas (`canvas.live_view`, when present) only the weights travel ea
 the browser paints; otherwise plotly figures are redrawn (slower, about 5 fps; docs/architecture.md).
 Streamlit's tick rate (20/s by default, ~30–45/s at most) caps the canvas, so each tick also
 sends SNAPSHOTS − 1 earlier weight states from its chunk, which the browser plays back
-between ticks.
+between ticks. How much a tick trains: ui/pacing.py.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from ..core.messages import divergence_message, guessing_message
 from .canvas import code_acknowledged, live_view_state
 from .controls import LIVE_FRAGMENT, SPEEDS, VIEW_HEIGHTS, run_buttons
 from .network import params_text
+from .pacing import SNAPSHOTS, train_chunk
 
 # Seconds between fragment runs with the browser canvas (PG_TICK overrides it, for benchmarks).
 # Each run costs the browser a re-render of the page's element tree (a playing tab used 1.2
@@ -34,10 +35,6 @@ from .network import params_text
 # clicks faster (benchmarks/load.py p95: median 1.43 s over 5 runs vs 1.54 s over 11).
 CANVAS_TICK = float(os.environ.get("PG_TICK", 0.05))
 PLOTLY_TICK = 0.2       # ... with plotly figures (each redraw costs the browser ~100 ms)
-TRAIN_BUDGET = 0.6      # at most this share of a tick is spent training
-MAX_CHUNK = 5000
-CATCH_UP = 0.25         # epochs a slow tick could not train are owed, up to this many seconds' worth
-SNAPSHOTS = 3           # weight states per tick for the browser to play back (the last = now)
 
 
 def epoch_text(epoch: int) -> str:
@@ -51,44 +48,6 @@ def canvas_api():
     if S.page().renderer != "canvas":
         return None
     return live_view_state, playback_spec, weights_snapshot, points_spec
-
-
-def train_chunk(t: Trainer, speed: float, tick: float, on_slice=None, page=None, share: float = 1.0,
-                slices: int = SNAPSHOTS) -> int:
-    """Train for this tick: `speed` epochs per second of wall time since the last tick (what
-    is left undone carries over, at most CATCH_UP seconds' worth), within a time budget.
-    Returns epochs trained. With `on_slice`, the chunk is trained in `slices` slices, even in
-    epochs, each within its own part of the budget (so a machine that cannot train the whole
-    chunk still gives states spread over it: at the Speed menu's "max" the budget, not the
-    epochs, ends every slice), and on_slice() is called after each one but the last that
-    trained something (the caller records the weights there). `page`: the page state holding
-    the tick clock (this session's by default). `share`: the part of the time budget this
-    session may use (the live channel shares the server's training time between the sessions
-    playing, channel.fair_share)."""
-    p = S.page() if page is None else page
-    now = time.perf_counter()
-    last = p.last_tick
-    dt = tick if last is None else min(max(now - last, 0.0), 1.0)
-    p.last_tick = now
-    want = p.carry + speed * dt
-    n = min(MAX_CHUNK, int(want))
-    budget = TRAIN_BUDGET * max(dt, tick) * min(max(share, 0.05), 1.0)
-    k_slices = max(1, slices) if on_slice else 1
-    done = recorded = 0
-    for k in range(1, k_slices + 1):
-        goal, end = round(n * k / k_slices), now + budget * k / k_slices
-        if k > 1 and time.perf_counter() > end:  # this slice's time went to the ones before
-            continue
-        while done < goal and not t.diverged:
-            done += t.train(min(goal - done, 10))
-            if time.perf_counter() > end:
-                break
-        if k < k_slices and done > recorded and not t.diverged:
-            on_slice()
-            recorded = done
-    # owed to the next ticks: the run keeps the Speed menu's rate whenever the machine can
-    p.carry = min(want - done, max(1.0, speed * CATCH_UP))
-    return max(done, 0)
 
 
 def status_text(t: Trainer) -> str:

@@ -65,7 +65,7 @@ class Page:
     # the live view
     renderer: str = "canvas"                             # or "plotly" (the fallback)
     last_tick: float | None = None
-    carry: float = 0.0                                   # epochs owed (ui/live.train_chunk)
+    carry: float = 0.0                                   # epochs owed (ui/pacing.train_chunk)
     canvas_ran: bool = False
     rest_drawn: bool = False                             # the page around the live view (page.py)
     seen: dict[str, Any] = field(default_factory=dict)   # view event -> last one handled
