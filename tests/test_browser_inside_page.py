@@ -287,6 +287,10 @@ def test_a_step_redraws_the_open_step_through(desk):
     page.wait_for_function(f"(w) => {INST}.spec.layers[0].W[0][0] !== w", arg=before["W"][0][0][0], timeout=20_000)
     page.wait_for_function(f"(a) => {{ const i = {INST}; return !!(i.inside && i.inside.layers[0].a[0] !== a); }}",
                            arg=before["inside"]["layers"][0]["a"][0], timeout=5_000)
+    # the panel is drawn by the page run after the Step, and its element may land after the view's data
+    # (one fresh-clone run under load read it in between): wait for it, a few seconds at most
+    page.wait_for_function("([sel, t]) => document.querySelector(sel).innerText !== t",
+                           arg=[PANEL, text], timeout=10_000)
     assert page.locator(PANEL).inner_text() != text
 
 
